@@ -1,0 +1,28 @@
+"""The ``habeas`` command: one Typer app, each command a few lines over a library call.
+
+Commands live in modules by subject and register themselves on the app; errors that Habeas
+raises on purpose become one ``Error: ...`` line and a non-zero exit code (see ``common``).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from habeas.cli import case, law, ledger, reports, service
+from habeas.cli.common import run_app
+
+app = typer.Typer(
+    name="habeas",
+    help="Habeas: a custody ledger in which court orders are executable.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for module in (ledger, case, law, service, reports):
+    module.register(app)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    run_app(app)
