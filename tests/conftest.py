@@ -8,10 +8,15 @@ a missing server is a failure rather than a silent skip.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+# Test the source tree this file belongs to, whichever copy of the package is installed.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -28,6 +28,8 @@ class Problem:
     rule: str
 
     def __str__(self) -> str:
+        if self.value in ("", None) and not self.path:
+            return self.rule
         shown = repr(self.value)
         if len(shown) > 80:
             shown = shown[:77] + "..."

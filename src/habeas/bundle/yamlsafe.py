@@ -1,0 +1,43 @@
+"""YAML as data only: no aliases (the billion-laughs bomb), no custom tags, no implicit dates.
+
+PyYAML's ``safe_load`` already refuses tags that construct objects; this loader also refuses
+aliases outright, and keeps timestamps as strings so that Habeas, not YAML,
+decides which zone a time without an offset is in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import Node
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.YAMLError(f"aliases are not allowed (line {event.start_mark.line + 1})")
+        return super().compose_node(parent, index)
+
+
+# Drop the implicit timestamp resolver: "2025-04-07" stays the string "2025-04-07".
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+
+
+def load_yaml(text: str) -> Any:
+    """Parse ``text`` as plain YAML data; ``yaml.YAMLError`` on anything else."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
+def yaml_error_line(error: yaml.YAMLError) -> str:
+    """One line for a YAML error, with its position when PyYAML knows it."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return re.sub(r"\s+", " ", where + str(problem)).strip()
