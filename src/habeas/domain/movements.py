@@ -45,7 +45,7 @@ class Movement(Entity):
 
 EventKind = Literal[
     "boarded", "struck", "departed", "position", "exited_us", "entered_us", "landed",
-    "diverted", "custody_transferred", "returned", "released",
+    "diverted", "custody_transferred", "returned", "released", "notice_given",
 ]
 
 
@@ -53,7 +53,8 @@ class Event(Entity):
     """Something that happened at a time: to a movement (departed, landed) or to people.
 
     ``custody_transferred`` of a movement hands everyone aboard to ``to``; of ``people`` (ids of
-    people or groups), just them. ``returned``: brought back into US custody.
+    people or groups), just them. ``returned``: brought back into US custody (``to``).
+    ``notice_given``: ``people`` were told of an intended removal, in ``language``.
     """
 
     at: When
@@ -67,6 +68,7 @@ class Event(Entity):
     lon: float | None = Field(default=None, ge=-180, le=180)
     altitude_m: float | None = None
     reason: ShortText | None = None
+    language: str | None = Field(default=None, description="of a notice given")
     note: Text | None = None
 
     @model_validator(mode="after")
