@@ -161,7 +161,10 @@ def problems_from_pydantic(error: pydantic.ValidationError) -> list[Problem]:
         message = item["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]
+        value = item.get("input")
         if item["type"] == "extra_forbidden":
             message = "unknown field"
-        problems.append(Problem(path, item.get("input"), message))
+        elif item["type"] == "missing":
+            value, message = None, "required field"
+        problems.append(Problem(path, value, message))
     return problems
