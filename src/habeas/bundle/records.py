@@ -146,9 +146,11 @@ def _recorded(record: Record) -> datetime:
         str(value).replace("Z", "+00:00"))
 
 
-def latest_objects(records: Iterable[Record]) -> dict[tuple[str, str], tuple[int, dict[str, Any]]]:
+def latest_objects(records: Iterable[Record]
+                   ) -> dict[tuple[str, str], tuple[int, dict[str, Any]]]:
     """The latest record of every case object: what ``plan_import`` compares against."""
-    return {key: (seq, payload) for key, (seq, _, payload) in _Fold.of(records, None).latest.items()}
+    latest = _Fold.of(records, None).latest
+    return {key: (seq, payload) for key, (seq, _, payload) in latest.items()}
 
 
 def case_from_records(records: Iterable[Record], known_at: datetime | None = None) -> Case:

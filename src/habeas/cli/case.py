@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ import typer
 from habeas.cli.common import DbOption, JsonOption, resolve_db
 
 
-class SchemaName(str, Enum):
+class SchemaName(StrEnum):
     bundle = "bundle"
     findings = "findings"
 
