@@ -57,3 +57,19 @@ def test_schema_bundle_is_json_schema() -> None:
     result = runner.invoke(app, ["schema", "bundle"])
     assert result.exit_code == 0
     assert json.loads(result.output)["title"] == "Habeas case bundle, format 1"
+
+
+def test_import_with_a_pinned_key_of_another_log_fails(tmp_path: Path) -> None:
+    db = init(tmp_path)
+    runner.invoke(app, ["import", str(EXAMPLE), "--db", db])
+    out = tmp_path / "export.json"
+    runner.invoke(app, ["export", "--db", db, "-o", str(out)])
+    other = str(tmp_path / "other.db")
+    with Ledger.init(other) as ledger:
+        foreign_key = ledger.verifier_key()
+    result = runner.invoke(app, ["import", str(out), "--db", other,
+                                 "--trusted-key", foreign_key])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")
+    with Ledger.open(other) as ledger:
+        assert ledger.size() == 0
