@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import tzinfo
 
-from habeas.domain import Case, Order, When
+from habeas.domain import Case, Order, Prohibition, When
 from habeas.domain.time import zone
 
 
@@ -64,6 +64,15 @@ class Describe:
 
     def order(self, order: Order) -> str:
         return f"the {order.form} order {order.id}"
+
+    @staticmethod
+    def forbidden(prohibition: Prohibition) -> str:
+        """What a prohibition forbids, as a noun phrase: ``removal to SV``."""
+        return {"remove": "removal from the United States",
+                "remove_to": f"removal to {', '.join(prohibition.countries)}",
+                "transfer_custody": "a transfer to foreign custody",
+                "transfer_out_of": f"a transfer out of {', '.join(prohibition.districts)}",
+                "depart": "a departure with them aboard"}[prohibition.action]
 
     def count(self, ids: Iterable[str]) -> int | None:
         return people_count(self.case, ids)

@@ -66,7 +66,8 @@ class Engine:
 
     def impact(self, order_id: str, at: When | datetime | str | None = None,
                interpretation: Interpretation = DEFAULT) -> Impact:
-        """Whom ``order_id`` protects at ``at`` (default: when it takes effect), what it
+        """Whom ``order_id`` protects at ``at`` (default: the moment by which it has
+        certainly taken effect, the end of its effect interval), what it
         reaches and what it requires."""
         return order_impact(self.context(interpretation), order_id, as_when(at, self.case))
 

@@ -151,11 +151,7 @@ def _reason(ctx: Context, chosen: list[Violation], at: When, least: str) -> str:
     else:
         deed = f"moved out of {act.district} when {d.movements(movements)} departed " \
                f"{d.place(act.place)} at {when}"
-    forbids = {"remove": "removal from the United States",
-               "remove_to": f"removal to {', '.join(first.prohibition.countries)}",
-               "transfer_custody": "a transfer to foreign custody",
-               "transfer_out_of": f"a transfer out of {', '.join(first.prohibition.districts)}",
-               "depart": "a departure with them aboard"}[first.prohibition.action]
+    forbids = d.forbidden(first.prohibition)
     sentence = (f"{subject[0].upper()}{subject[1:]}, protected by {d.order(order)} "
                 f"(in effect from {d.time(effect)}), {verb} {deed}, at least "
                 f"{human_duration(least)} after it took effect: {forbids}, which the order "

@@ -182,9 +182,9 @@ def _denials(ctx: Context, found: list[Violation]) -> list[Denial]:
         best = max(v.certainty for v in vs)
         effect = ctx.force.effect(oid)
         assert effect is not None
-        what = forbids.replace("_", " ")
-        reason = (f"{d.order(ctx.case.orders[oid])} (in effect from {d.time(effect)}) forbids "
-                  f"'{what}' for {d.subjects(people)}")
+        order = d.order(ctx.case.orders[oid])
+        reason = (f"{order[0].upper()}{order[1:]} (in effect from {d.time(effect)}) forbids "
+                  f"{d.forbidden(vs[0].prohibition)} for {d.subjects(people)}")
         if best is not Tri.CERTAIN:
             reason += " (possibly: the record cannot rule it out)"
         out.append(Denial(oid, forbids, people, best.word, reason + "."))

@@ -82,7 +82,8 @@ def order_impact(ctx: Context, order_id: str, at: When | None) -> Impact:
     d = ctx.describe
     order = ctx.case.orders[order_id]
     effect = ctx.force.effect(order_id)
-    when = at or effect or order.issued
+    start = effect or order.issued
+    when = at or When(start.latest, start.latest, start.offset)
     in_force = ctx.force.in_force(order_id, when) if effect is not None else Tri.NO
     theory = ctx.interpretation.removal_complete_at
     people: list[Protected] = []
@@ -150,7 +151,7 @@ def _required(ctx: Context, order_id: str, effect: When, reach: list[Reach],
                 if r.status == "under_way":
                     out.append(Required("return_in_transit", r.certain + r.possible, r.movement,
                                         due or effect,
-                                        f"{d.movement(r.movement)} must turn back."))
+                                        f"Turn {d.movement(r.movement)} back."))
         elif directive.action == "facilitate_return":
             away = tuple(p.id for p in people if not any(
                 ctx.case.holders[h].country == "US" for h in p.holders
