@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from habeas.domain import Case, Event, Group, Movement, Person, When
-from habeas.law.certainty import Tri, at_or_before
+from habeas.law.certainty import Tri, at_or_before, before
 from habeas.law.interpretation import RemovalComplete
 
 US = "US"
@@ -248,7 +248,8 @@ class CaseState:
     def custody(self, subject_id: str, at: When, theory: RemovalComplete,
                 movement: str | None = None,
                 exclude: frozenset[str] = frozenset()) -> frozenset[Custody]:
-        """Every custody the subject may be in at ``at`` (one when the record is sure).
+        """Every custody the subject may be in just before ``at`` (one when the record is
+        sure): a change at the very moment of ``at`` is not yet counted.
 
         ``exclude`` leaves out the events of the action being judged, so that membership is
         decided as things stood just before it.
@@ -258,7 +259,7 @@ class CaseState:
                          key=lambda ct: (ct[0].at.earliest, ct[0].at.latest, ct[0].event))
         states = {self.initial(subject_id)}
         for change, applies in changes:
-            happened = min(at_or_before(change.at, at), applies)
+            happened = min(before(change.at, at), applies)
             if happened is Tri.CERTAIN:
                 states = {change.apply(s) for s in states}
             elif happened is Tri.POSSIBLE and len(states) < _MAX_STATES:
