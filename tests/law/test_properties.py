@@ -9,10 +9,10 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import BASE, bundles, case_of, flight_events, movements
 
 from habeas.domain import Case
 from habeas.law import Action, Engine, Interpretation
+from strategies import BASE, bundles, case_of, flight_events, movements
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
