@@ -23,6 +23,7 @@ from habeas.law.interpretation import RemovalComplete
 from habeas.law.state import US, CaseState, MovementFacts
 
 ActKind = Literal["remove", "transfer_custody", "depart", "transfer_out_of"]
+ALL_KINDS: frozenset[str] = frozenset(("remove", "transfer_custody", "depart", "transfer_out_of"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,24 +48,27 @@ class Act:
 
 
 def movement_acts(state: CaseState, facts: MovementFacts, subject: str, applies: Tri,
-                  theory: RemovalComplete) -> Iterator[Act]:
-    """Every act the record shows this movement doing to a subject aboard it."""
+                  theory: RemovalComplete, kinds: frozenset[str] = ALL_KINDS) -> Iterator[Act]:
+    """Every act of ``kinds`` the record shows this movement doing to a subject aboard."""
     mid = facts.movement.id
-    removal = facts.removal(theory)
+    removal = facts.removal(theory) if "remove" in kinds else None
     if removal is not None:
         yield Act("remove", subject, removal.at, applies, mid, removal.country, removal.holder,
                   events=removal.events)
-    for event in facts.handovers:
+    for event in facts.handovers if "transfer_custody" in kinds else ():
         country = facts.holder_country(event.to)
         if country not in (US, None):
             yield Act("transfer_custody", subject, event.at, applies, mid, country, event.to,
                       place=event.place, events=(event.id,))
+    if not kinds & {"depart", "transfer_out_of"}:
+        return
     destination = state.case.places.get(facts.movement.to)
     for event in facts.departures:
         place = state.case.places.get(event.place or facts.movement.from_)
-        yield Act("depart", subject, event.at, applies, mid, facts.destination,
-                  place=place.id if place else None, events=(event.id,))
-        if place is not None and place.district and (
+        if "depart" in kinds:
+            yield Act("depart", subject, event.at, applies, mid, facts.destination,
+                      place=place.id if place else None, events=(event.id,))
+        if "transfer_out_of" in kinds and place is not None and place.district and (
                 destination is None or destination.district != place.district):
             yield Act("transfer_out_of", subject, event.at, applies, mid, facts.destination,
                       district=place.district, place=place.id, events=(event.id,))

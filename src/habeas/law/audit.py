@@ -8,8 +8,9 @@ events never erase earlier findings: a vacatur acts from its own effect time.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
-from habeas.domain import Case, When
+from habeas.domain import When
 from habeas.law.agreements import agreements
 from habeas.law.context import Context
 from habeas.law.directives import (
@@ -25,19 +26,20 @@ from habeas.law.motions import at_risk
 from habeas.law.statements import contradicts, verdicts
 
 
-def record_end(case: Case) -> When:
+def record_end(ctx: Context) -> When:
     """The latest time the record speaks of: "now", for a record without an ``as_of``."""
-    times = [e.at for e in case.events.values()] + [o.issued for o in case.orders.values()]
+    case = ctx.case
+    times = [o.issued for o in case.orders.values()]
     times += [s.at for s in case.statements.values()] + [n.at for n in case.notices.values()]
+    if ctx.state.last_event is not None:
+        times.append(ctx.state.last_event)
     if not times:
-        from datetime import UTC, datetime
-
         return When.at(datetime(1970, 1, 1, tzinfo=UTC))
     return max(times, key=lambda w: (w.latest, w.earliest))
 
 
 def run_audit(ctx: Context, as_of: When | None) -> Audit:
-    end = record_end(ctx.case)
+    end = record_end(ctx)
     acts = list(record_acts(ctx, as_of))
     outcome = Outcome(findings=forbidden_findings(ctx, acts))
     outcome.extend(return_in_transit(ctx, as_of))

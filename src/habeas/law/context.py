@@ -15,6 +15,10 @@ from habeas.law.scope import ScopeIndex, member
 from habeas.law.state import CaseState
 
 
+#: The act a prohibition is about: ``remove_to`` forbids some ``remove`` acts.
+_ACT_OF = {"remove_to": "remove"}
+
+
 @dataclass(frozen=True)
 class Indexes:
     """The interpretation-free indexes of a case: state, and who each scope can reach."""
@@ -33,6 +37,31 @@ class Indexes:
     @cached_property
     def population(self) -> Population:
         return Population(self.case)
+
+    @cached_property
+    def _order_memo(self) -> dict[str, list[str]]:
+        return {}
+
+    @cached_property
+    def _kinds_memo(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def orders_for(self, subject_id: str) -> list[str]:
+        found = self._order_memo.get(subject_id)
+        if found is None:
+            subject = self.state.subject(subject_id)
+            basis, nationality = (subject.basis, subject.nationality) if subject else ((), ())
+            found = self._order_memo[subject_id] = self.orders.candidates(
+                subject_id, basis, nationality)
+        return found
+
+    def forbidden_kinds(self, subject_id: str) -> frozenset[str]:
+        found = self._kinds_memo.get(subject_id)
+        if found is None:
+            found = self._kinds_memo[subject_id] = frozenset(
+                _ACT_OF.get(p.action, p.action) for oid in self.orders_for(subject_id)
+                for p in self.case.orders[oid].forbids)
+        return found
 
 
 @dataclass(frozen=True)
@@ -55,9 +84,20 @@ class Context:
     def describe(self) -> Describe:
         return Describe(self.case)
 
-    def basis(self, subject_id: str) -> tuple[str, ...]:
+    def orders_for(self, subject_id: str) -> list[str]:
+        """The orders whose scope may reach the subject (named, or a class it may match)."""
+        return self.indexes.orders_for(subject_id)
+
+    def forbidden_kinds(self, subject_id: str) -> frozenset[str]:
+        """The kinds of act (``remove``, ``depart``...) some order reaching the subject
+        forbids: the audit reads no other acts for it."""
+        return self.indexes.forbidden_kinds(subject_id)
+
+    def motions_for(self, subject_id: str) -> list[str]:
         subject = self.state.subject(subject_id)
-        return subject.basis if subject is not None else ()
+        if subject is None:
+            return self.indexes.motions.candidates(subject_id, ())
+        return self.indexes.motions.candidates(subject_id, subject.basis, subject.nationality)
 
     def protected(self, order_id: str, subject_id: str, at: When, movement: str | None = None,
                   exclude: frozenset[str] = frozenset()) -> Tri:

@@ -139,8 +139,7 @@ def _scope_subjects(ctx: Context, order: Order) -> list[str]:
     scope = order.protects
     found = [*scope.people, *scope.groups]
     if scope.class_ is not None:
-        found += [s for s in (*ctx.case.people, *ctx.case.groups)
-                  if order.id in ctx.indexes.orders.candidates(s, ctx.basis(s))]
+        found += ctx.indexes.population.reachable(scope.class_)
     return list(dict.fromkeys(found))
 
 
@@ -195,7 +194,7 @@ def notice_before_removal(ctx: Context, acts: list[Act]) -> Outcome:
     for act in acts:
         if act.kind != "remove":
             continue
-        for oid in ctx.indexes.orders.candidates(act.subject, ctx.basis(act.subject)):
+        for oid in ctx.orders_for(act.subject):
             if oid not in directed:
                 continue
             order, directive, effect = directed[oid]

@@ -52,7 +52,7 @@ def matches(prohibition: Prohibition, act: Act) -> bool:
 
 def violations(ctx: Context, act: Act) -> Iterator[Violation]:
     """Every order in force that forbids ``act`` for its subject."""
-    for oid in ctx.indexes.orders.candidates(act.subject, ctx.basis(act.subject)):
+    for oid in ctx.orders_for(act.subject):
         forbids = [p for p in ctx.case.orders[oid].forbids if matches(p, act)]
         if not forbids:
             continue
@@ -69,14 +69,14 @@ def violations(ctx: Context, act: Act) -> Iterator[Violation]:
 def record_acts(ctx: Context, as_of: When | None) -> Iterator[Act]:
     """Every act in the record that some order could forbid, up to ``as_of``."""
     state, theory = ctx.state, ctx.interpretation.removal_complete_at
-    orders = ctx.indexes.orders
     acts: list[Act] = []
     for facts in state.movements.values():
         for subject, aboard in facts.aboard.items():
-            if orders.candidates(subject, ctx.basis(subject)):
-                acts.extend(movement_acts(state, facts, subject, aboard, theory))
+            kinds = ctx.forbidden_kinds(subject)
+            if kinds:
+                acts.extend(movement_acts(state, facts, subject, aboard, theory, kinds))
     for event in state.by_kind.get("custody_transferred", ()):
-        if event.people and any(orders.candidates(s, ctx.basis(s)) for s in event.people):
+        if event.people and any(ctx.orders_for(s) for s in event.people):
             acts.extend(handover_acts(state, event.id, theory))
     for act in acts:
         if as_of is None:

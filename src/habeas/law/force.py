@@ -25,6 +25,7 @@ class Force:
         self.interpretation = interpretation
         self._effect: dict[str, When | None] = {
             oid: self._effect_of(order) for oid, order in orders.items()}
+        self._expiry: dict[str, When | None] = {}
         self._vacated_by: dict[str, list[str]] = defaultdict(list)
         self._stayed_by: dict[str, list[str]] = defaultdict(list)
         for oid, order in orders.items():
@@ -46,6 +47,11 @@ class Force:
 
     def expiry(self, order_id: str) -> When | None:
         """When it lapses on its own terms: a time, or a period from the effect time."""
+        if order_id not in self._expiry:
+            self._expiry[order_id] = self._expiry_of(order_id)
+        return self._expiry[order_id]
+
+    def _expiry_of(self, order_id: str) -> When | None:
         expires = self.orders[order_id].expires
         effect = self._effect[order_id]
         if expires is None or effect is None:

@@ -217,7 +217,7 @@ def _breaches(ctx: Context, action: Action, at: When, acts: list[Act]) -> list[B
     for act in acts:
         if act.kind != "remove":
             continue
-        for oid in ctx.indexes.orders.candidates(act.subject, ctx.basis(act.subject)):
+        for oid in ctx.orders_for(act.subject):
             for directive in orders[oid].directs:
                 if directive.action != "notice_before_removal":
                     continue

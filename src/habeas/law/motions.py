@@ -28,7 +28,7 @@ def at_risk(ctx: Context, acts: list[Act]) -> list[Finding]:
     for act in acts:
         if act.kind != "remove":
             continue
-        for mid in ctx.indexes.motions.candidates(act.subject, ctx.basis(act.subject)):
+        for mid in ctx.motions_for(act.subject):
             motion = ctx.case.motions[mid]
             pending = at_or_before(motion.filed, act.at)
             if motion.decided is not None:

@@ -23,29 +23,36 @@ _ANY = ""
 
 
 class ScopeIndex:
-    """Which scopes (of orders or motions) can reach a subject."""
+    """Which scopes (of orders or motions) can reach a subject.
+
+    Class scopes are filed under each (basis, nationality) pair they require, ``""`` for a
+    field they leave open, so a subject's candidates come from at most four lookups.
+    """
 
     def __init__(self, scopes: Mapping[str, Scope]) -> None:
         self.scopes = scopes
         self._named: dict[str, list[str]] = defaultdict(list)
-        self._classes: dict[str, list[str]] = defaultdict(list)
+        self._classes: dict[tuple[str, str], list[str]] = defaultdict(list)
         for sid, scope in scopes.items():
             for subject in (*scope.people, *scope.groups):
                 self._named[subject].append(sid)
-            if scope.class_ is not None:
-                for basis in scope.class_.basis or (_ANY,):
-                    self._classes[basis].append(sid)
+            cls = scope.class_
+            if cls is not None:
+                for basis in cls.basis or (_ANY,):
+                    for nationality in cls.nationality or (_ANY,):
+                        self._classes[(basis, nationality)].append(sid)
 
-    def candidates(self, subject_id: str, basis: Iterable[str]) -> list[str]:
-        """The ids whose scope may include the subject: named, or a class of its basis."""
+    def candidates(self, subject_id: str, basis: Iterable[str],
+                   nationality: Iterable[str] = ()) -> list[str]:
+        """The ids whose scope may include the subject: named, or a class of its basis and
+        nationality."""
         found = list(self._named.get(subject_id, ()))
-        for key in (*basis, _ANY):
-            found.extend(self._classes.get(key, ()))
+        if self._classes:
+            nationalities = (*nationality, _ANY)
+            for b in (*basis, _ANY):
+                for n in nationalities:
+                    found.extend(self._classes.get((b, n), ()))
         return list(dict.fromkeys(found)) if len(found) > 1 else found
-
-    def class_scopes(self) -> list[str]:
-        return [sid for ids in self._classes.values() for sid in ids]
-
 
 def _static(cls: ClassScope, subject: Person | Group, case: Case, at: When) -> Tri:
     """The parts of a class predicate that custody does not change."""

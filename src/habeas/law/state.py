@@ -95,6 +95,7 @@ class MovementFacts:
             None)
         self.destination = self.place_country(movement.to)
         self.international = self.destination not in (US, None)
+        self._removal: dict[RemovalComplete, Removal | None] = {}
 
     def place_country(self, place: str | None) -> str | None:
         found = self.case.places.get(place) if place else None
@@ -125,7 +126,14 @@ class MovementFacts:
                      self.movement.to), None)
 
     def removal(self, theory: RemovalComplete) -> Removal | None:
-        """When this movement completes the removal of the people aboard, under ``theory``.
+        """When this movement completes the removal of the people aboard, under ``theory``
+        (computed once per reading)."""
+        if theory not in self._removal:
+            self._removal[theory] = self._removal_of(theory)
+        return self._removal[theory]
+
+    def _removal_of(self, theory: RemovalComplete) -> Removal | None:
+        """The removal event under ``theory``.
 
         Without an ``exited_us`` record the exit lies somewhere between the departure from
         the US and the first landing abroad; without a hand-over to a foreign holder, the
@@ -183,7 +191,11 @@ class CaseState:
         by_movement: dict[str, list[Event]] = defaultdict(list)
         self.person_events: dict[str, list[Event]] = defaultdict(list)
         self.by_kind: dict[str, list[Event]] = defaultdict(list)
+        #: The latest moment any event speaks of: "now" for an audit without ``as_of``.
+        self.last_event: When | None = None
         for event in case.events.values():
+            if self.last_event is None or event.at.latest > self.last_event.latest:
+                self.last_event = event.at
             if event.kind == "position":
                 continue
             if event.movement is not None:

@@ -57,13 +57,13 @@ def _orders_for(case: Case, indexes: Indexes, person: str | None, movement: str 
         subjects = list(indexes.state.movements[movement].aboard)
     found: set[str] = set()
     for subject in subjects:
-        found.update(indexes.orders.candidates(subject, _basis(case, subject)))
+        found.update(indexes.orders.candidates(subject, *_attributes(case, subject)))
     return found
 
 
-def _basis(case: Case, subject: str) -> tuple[str, ...]:
+def _attributes(case: Case, subject: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     found = case.people.get(subject) or case.groups.get(subject)
-    return found.basis if found else ()
+    return (found.basis, found.nationality) if found else ((), ())
 
 
 def _order_entries(order: Order, forces: list[Force]) -> list[Entry]:
