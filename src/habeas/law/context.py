@@ -14,7 +14,6 @@ from habeas.law.population import Population
 from habeas.law.scope import ScopeIndex, member
 from habeas.law.state import CaseState
 
-
 #: The act a prohibition is about: ``remove_to`` forbids some ``remove`` acts.
 _ACT_OF = {"remove_to": "remove"}
 
@@ -36,7 +35,7 @@ class Indexes:
 
     @cached_property
     def population(self) -> Population:
-        return Population(self.case)
+        return Population(self.case, self.state)
 
     @cached_property
     def _order_memo(self) -> dict[str, list[str]]:
