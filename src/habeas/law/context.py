@@ -38,6 +38,12 @@ class Indexes:
         return Population(self.case, self.state)
 
     @cached_property
+    def notice_orders(self) -> frozenset[str]:
+        """Orders that require notice before a removal: the guard looks for no others."""
+        return frozenset(o.id for o in self.case.orders.values()
+                         if any(d.action == "notice_before_removal" for d in o.directs))
+
+    @cached_property
     def _order_memo(self) -> dict[str, list[str]]:
         return {}
 

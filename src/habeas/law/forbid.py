@@ -52,8 +52,9 @@ def matches(prohibition: Prohibition, act: Act) -> bool:
 
 def violations(ctx: Context, act: Act) -> Iterator[Violation]:
     """Every order in force that forbids ``act`` for its subject."""
+    orders = ctx.case.orders
     for oid in ctx.orders_for(act.subject):
-        forbids = [p for p in ctx.case.orders[oid].forbids if matches(p, act)]
+        forbids = [p for p in orders[oid].forbids if matches(p, act)]
         if not forbids:
             continue
         in_force = ctx.force.in_force(oid, act.at)

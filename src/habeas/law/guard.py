@@ -214,7 +214,7 @@ def _breaches(ctx: Context, action: Action, at: When, acts: list[Act]) -> list[B
                                   f"{d.movement(action.movement)} was under way with people "
                                   f"protected by {d.order(order)} aboard when it took effect "
                                   f"({d.time(effect)}) and must return, not go on."))
-    for act in acts:
+    for act in acts if ctx.indexes.notice_orders else ():
         if act.kind != "remove":
             continue
         for oid in ctx.orders_for(act.subject):

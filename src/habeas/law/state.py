@@ -266,6 +266,8 @@ class CaseState:
         ``exclude`` leaves out the events of the action being judged, so that membership is
         decided as things stood just before it.
         """
+        if subject_id not in self.person_events and subject_id not in self.aboard_of:
+            return frozenset((self.initial(subject_id),))
         changes = sorted(((c, t) for c, t in self._changes(subject_id, theory, movement)
                           if c.event not in exclude),
                          key=lambda ct: (ct[0].at.earliest, ct[0].at.latest, ct[0].event))

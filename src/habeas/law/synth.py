@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Mapping, ValuesView
-from dataclasses import dataclass
+from array import array
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -115,16 +116,18 @@ class _Values(ValuesView[Event]):
 
 @dataclass
 class EventTable(Mapping[str, Event]):
-    """Ordinary events by id, and position fixes as columns (flight, time, lat, lon)."""
+    """Ordinary events by id, and position fixes as compact columns: the flight (an index
+    into ``flights``), the minute of the year, latitude and longitude."""
 
     regular: dict[str, Event]
-    flight: list[str]
-    minute: list[int]
-    lat: list[float]
-    lon: list[float]
+    flights: list[str]
+    flight: array[int] = field(default_factory=lambda: array("i"))
+    minute: array[int] = field(default_factory=lambda: array("i"))
+    lat: array[float] = field(default_factory=lambda: array("f"))
+    lon: array[float] = field(default_factory=lambda: array("f"))
 
     def position(self, row: int) -> Event:
-        flight = self.flight[row]
+        flight = self.flights[self.flight[row]]
         event = _new(Event)
         _put(event, "__dict__", {**_POSITION, "id": f"{flight}.position.{row}",
                                  "at": _minute(self.minute[row]), "movement": flight,
@@ -140,14 +143,14 @@ class EventTable(Mapping[str, Event]):
             return found
         stem, sep, row = key.rpartition(".position.")
         if not sep or not row.isdigit() or int(row) >= len(self.flight) or \
-                self.flight[int(row)] != stem:
+                self.flights[self.flight[int(row)]] != stem:
             raise KeyError(key)
         return self.position(int(row))
 
     def __iter__(self) -> Iterator[str]:
         yield from self.regular
-        for row, flight in enumerate(self.flight):
-            yield f"{flight}.position.{row}"
+        for row, index in enumerate(self.flight):
+            yield f"{self.flights[index]}.position.{row}"
 
     def __len__(self) -> int:
         return len(self.regular) + len(self.flight)
@@ -199,7 +202,7 @@ def _flights(rng: random.Random, people: dict[str, Person], count: int, per_flig
     make_movement = _maker(Movement, Movement(id="f0", from_="us0", to="mx", carries=("p0",)))
     movements: dict[str, Movement] = {}
     regular: dict[str, Event] = {}
-    table = EventTable(regular, [], [], [], [])
+    table = EventTable(regular, [])
     fixes = positions // max(count, 1)
     for i in range(count):
         country = FOREIGN[i % len(FOREIGN)]
@@ -207,6 +210,7 @@ def _flights(rng: random.Random, people: dict[str, Person], count: int, per_flig
         carries = tuple(pool.pop() for _ in range(min(per_flight, len(pool))))
         fid = f"f{i}"
         origin = f"us{rng.randrange(40)}"
+        table.flights.append(fid)
         movements[fid] = make_movement(id=fid, from_=origin, to=country.lower(),
                                        flight=f"HAB{i}", carries=carries)
         start = 60.0 * rng.randrange(SECONDS_IN_YEAR // 60 - 1_440)
@@ -222,7 +226,7 @@ def _flights(rng: random.Random, people: dict[str, Person], count: int, per_flig
             regular[eid] = _make_event(id=eid, kind=kind, at=_span(at, width), movement=fid,
                                        lat=None, lon=None, **extra)
         for k in range(fixes):
-            table.flight.append(fid)
+            table.flight.append(i)
             table.minute.append(int(start // 60) + k + 1)
             table.lat.append(26.0 - k * 0.05)
             table.lon.append(-97.0 + k * 0.05)
