@@ -100,6 +100,15 @@ def people_count(case: Case, ids: Iterable[str]) -> int | None:
     return total
 
 
+def capital(phrase: str) -> str:
+    """The phrase opening a sentence: "the 137 people ..." -> "The 137 people ...", but an
+    id stays as it is ("p2693" is not "P2693")."""
+    first = phrase.split(" ", 1)[0]
+    if first in ("the", "members", "flight", "flights", "transfer", "vessel"):
+        return phrase[0].upper() + phrase[1:]
+    return phrase
+
+
 def join(words: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     if len(words) <= 1:

@@ -19,8 +19,8 @@ Example: ``national_year(seed=1, scale=0.01)`` is a 1 % year: 5,000 people, 200 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator, Mapping, ValuesView
 from array import array
+from collections.abc import Callable, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
