@@ -124,8 +124,11 @@ def test_bulk_reach_agrees_with_one_by_one(data: dict[str, Any], reading: Interp
     ctx = Engine(case).context(reading)
     at = When.at(BASE + timedelta(minutes=minutes))
     for oid, order in case.orders.items():
-        reached = ctx.indexes.population.reach(order.protects, at, reading.removal_complete_at)
-        one_by_one = {s: ctx.protected(oid, s, at) for s in (*case.people, *case.groups)}
+        everyone = (*case.people, *case.groups)
+        reached = ctx.indexes.population.reach(order.protects, at, reading.removal_complete_at,
+                                               set(everyone))
+        one_by_one = {s: ctx.protected(oid, s, at) for s in everyone}
+        assert reached.asked == {s: t for s, t in one_by_one.items() if t is not Tri.NO}
         assert sorted(reached.certain) == sorted(s for s, t in one_by_one.items()
                                                  if t is Tri.CERTAIN)
         assert sorted(reached.possible) == sorted(s for s, t in one_by_one.items()

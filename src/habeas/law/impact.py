@@ -16,6 +16,10 @@ from habeas.domain import When
 from habeas.errors import NotFoundError
 from habeas.law.certainty import Certainty, Tri, before
 from habeas.law.context import Context
+from habeas.law.state import MovementFacts
+
+Status = Literal["under_way", "planned"]
+Moving = tuple[str, Status, MovementFacts, Tri]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +27,7 @@ class Reach:
     """A movement under way or planned that carries people in scope."""
 
     movement: str
-    status: Literal["under_way", "planned"]
+    status: Status
     certain: tuple[str, ...]
     possible: tuple[str, ...]
     certainty: Certainty
@@ -77,10 +81,10 @@ def order_impact(ctx: Context, order_id: str, at: When | None) -> Impact:
     when = at or When(start.latest, start.latest, start.offset)
     in_force = ctx.force.in_force(order_id, when) if effect is not None else Tri.NO
     theory = ctx.interpretation.removal_complete_at
-    reached = ctx.indexes.population.reach(order.protects, when, theory)
-    protected = dict.fromkeys(reached.possible, Tri.POSSIBLE)
-    protected.update(dict.fromkeys(reached.certain, Tri.CERTAIN))
-    reach = _reach(ctx, protected, when)
+    moving = _moving(ctx, when)
+    aboard = {s for _, _, facts, _ in moving for s in facts.aboard}
+    reached = ctx.indexes.population.reach(order.protects, when, theory, aboard)
+    reach = _reach(moving, reached.asked)
     return Impact(order_id, when, effect, in_force.word if in_force else None,
                   tuple(reached.certain), tuple(reached.possible),
                   _count(ctx, reached.certain), _count(ctx, reached.possible),
@@ -89,20 +93,31 @@ def order_impact(ctx: Context, order_id: str, at: When | None) -> Impact:
                                   + reached.possible, when)) if effect else ())
 
 
-def _reach(ctx: Context, protected: dict[str, Tri], when: When) -> list[Reach]:
-    """Movements under way or not yet departed at ``when`` that carry people in scope."""
-    out = []
+def _moving(ctx: Context, when: When) -> list[Moving]:
+    """Movements under way at ``when``, or planned then (a planned time after it, or no
+    departure recorded). A flight the record shows leaving months later was not, for all
+    the record says, planned at ``when``."""
+    out: list[Moving] = []
     for mid, facts in ctx.state.movements.items():
         under_way = ctx.state.under_way(mid, when)
-        planned = Tri.CERTAIN if facts.us_departure is None else before(
-            when, facts.us_departure.at)
-        status: Literal["under_way", "planned"]
-        if under_way is not Tri.NO:
-            status, sure = "under_way", under_way
-        elif planned is not Tri.NO and not facts.landings:
-            status, sure = "planned", planned
+        planned_at = facts.movement.planned
+        if facts.us_departure is None:
+            planned = Tri.CERTAIN
+        elif planned_at is not None:
+            planned = min(before(when, planned_at), before(when, facts.us_departure.at))
         else:
-            continue
+            planned = Tri.NO
+        if under_way is not Tri.NO:
+            out.append((mid, "under_way", facts, under_way))
+        elif planned is not Tri.NO and not facts.landings:
+            out.append((mid, "planned", facts, planned))
+    return out
+
+
+def _reach(moving: list[Moving], protected: dict[str, Tri]) -> list[Reach]:
+    """The moving movements that carry people in scope, and how surely."""
+    out = []
+    for mid, status, facts, sure in moving:
         aboard = {s: min(c, protected[s]) for s, c in facts.aboard.items() if s in protected}
         if not aboard:
             continue

@@ -17,7 +17,7 @@ the five plaintiffs and the 137 AEA Venezuelans, never the Title 8 groups.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -47,12 +47,14 @@ def _micros(moment: datetime) -> int:
 
 @dataclass(frozen=True)
 class Reached:
-    """Whom a scope reaches at a time: ids certainly and possibly in it, and the custody
-    each is in (by holder, people counted once, groups by their count)."""
+    """Whom a scope reaches at a time: ids certainly and possibly in it, the custody they
+    are in (by holder, people counted once, groups by their count), and the answer for each
+    subject that was ``asked`` about (those absent are out of scope)."""
 
     certain: list[str]
     possible: list[str]
     holders: dict[str, int]
+    asked: dict[str, Tri]
 
 
 class _Table:
@@ -87,9 +89,15 @@ class _Table:
                 if end is not None:
                     final[row] = custodies.setdefault(end, len(custodies))
         self.ids = np.array(ids, dtype=object)
+        self._rows: dict[str, int] | None = None
         self.static, self.initial, self.final = static, initial, final
         self.first, self.last = first, last
         self.custodies = list(custodies)
+
+    def row(self, subject: str) -> int | None:
+        if self._rows is None:
+            self._rows = {pid: row for row, pid in enumerate(self.ids.tolist())}
+        return self._rows.get(subject)
 
 
 class Population:
@@ -99,10 +107,14 @@ class Population:
         self.case = case
         self.state = state
         self._by_basis: dict[str, list[str]] = defaultdict(list)
-        for collection in (case.people, case.groups):
-            for sid, subject in collection.items():
-                for basis in subject.basis or ("",):
-                    self._by_basis[basis].append(sid)
+        self._groups_by_basis: dict[str, list[str]] = defaultdict(list)
+        for sid, person in case.people.items():
+            for basis in person.basis or ("",):
+                self._by_basis[basis].append(sid)
+        for sid, group in case.groups.items():
+            for basis in group.basis or ("",):
+                self._by_basis[basis].append(sid)
+                self._groups_by_basis[basis].append(sid)
         self._tables: dict[tuple[str, RemovalComplete, bool], _Table] = {}
 
     def reachable(self, cls: ClassScope) -> list[str]:
@@ -118,15 +130,20 @@ class Population:
             self._tables[key] = _Table(self.state, people, theory, ages)
         return self._tables[key]
 
-    def reach(self, scope: Scope, at: When, theory: RemovalComplete) -> Reached:
-        """Everyone ``scope`` reaches at ``at``, in custody or not."""
+    def reach(self, scope: Scope, at: When, theory: RemovalComplete,
+              ask: Collection[str] = ()) -> Reached:
+        """Everyone ``scope`` reaches at ``at``, in custody or not; and the answer for each
+        subject in ``ask``."""
         certain: list[str] = []
         possible: list[str] = []
         holders: dict[str, int] = defaultdict(int)
+        asked: dict[str, Tri] = {}
 
         def one(subject: str) -> None:
             states = self.state.custody(subject, at, theory)
             found = member(scope, subject, self.case, at, lambda: states)
+            if subject in ask and found is not Tri.NO:
+                asked[subject] = found
             if found is not Tri.NO:
                 (certain if found is Tri.CERTAIN else possible).append(subject)
                 count = 1 if subject in self.case.people else (
@@ -143,17 +160,21 @@ class Population:
             for basis in bases:
                 table = self._table(basis, theory, cls.min_age is not None
                                     or cls.max_age is not None)
-                self._bulk(table, scope, at, certain, possible, holders, one, seen)
+                self._bulk(table, scope, at, (certain, possible, holders, asked), one, seen,
+                           ask)
                 if len(bases) > 1:
                     seen.update(table.ids.tolist())
-            for group in self.reachable(cls):
-                if group in self.case.groups and group not in scope.groups:
+            groups = [g for b in cls.basis or tuple(self._groups_by_basis)
+                      for g in self._groups_by_basis.get(b, ())]
+            for group in dict.fromkeys(groups):
+                if group not in scope.groups:
                     one(group)
-        return Reached(certain, possible, dict(holders))
+        return Reached(certain, possible, dict(holders), asked)
 
-    def _bulk(self, table: _Table, scope: Scope, at: When, certain: list[str],
-              possible: list[str], holders: dict[str, int], one: Any,
-              seen: set[str]) -> None:
+    def _bulk(self, table: _Table, scope: Scope, at: When,
+              out: tuple[list[str], list[str], dict[str, int], dict[str, Tri]], one: Any,
+              seen: set[str], ask: Collection[str]) -> None:
+        certain, possible, holders, asked = out
         if not len(table.ids):
             return
         te, tl = _micros(at.earliest), _micros(at.latest)
@@ -166,19 +187,29 @@ class Population:
         state = np.where(quiet, table.initial, table.final)[chosen]
         ids = table.ids[chosen]
         width = len(table.custodies) + 1
-        combos, inverse = np.unique(table.static[chosen] * width + state, return_inverse=True)
+        combo = table.static[chosen] * width + state
+        combos = np.flatnonzero(np.bincount(combo)) if len(combo) else combo
+        lookup = np.zeros(int(combos[-1]) + 1 if len(combos) else 1, dtype=np.int64)
+        lookup[combos] = np.arange(len(combos))
+        inverse = lookup[combo]
         verdict = np.empty(len(combos), dtype=np.int8)
         for k, combo in enumerate(combos.tolist()):
             rep = table.reps[combo // width]
             custody = frozenset({table.custodies[combo % width]})
             verdict[k] = member(scope, rep, self.case, at, partial(_same, custody))
         per_subject = verdict[inverse]
-        for value, out in ((Tri.CERTAIN, certain), (Tri.POSSIBLE, possible)):
-            mask = per_subject == value
-            picked = ids[mask].tolist()
+        for value, found in ((Tri.CERTAIN, certain), (Tri.POSSIBLE, possible)):
+            picked = ids[per_subject == value].tolist()
             if seen:
                 picked = [s for s in picked if s not in seen]
-            out.extend(picked)
+            found.extend(picked)
+        if ask:
+            full = np.zeros(len(table.ids), dtype=np.int8)
+            full[chosen] = per_subject
+            for subject in ask:
+                row = table.row(subject)
+                if row is not None and chosen[row] and full[row] and subject not in seen:
+                    asked[subject] = Tri(int(full[row]))
         counted = np.bincount(state[per_subject > 0], minlength=width)
         for code, count in enumerate(counted.tolist()):
             if count:

@@ -285,6 +285,8 @@ class CaseState:
         """``None`` for a subject no event ever moved; else the earliest and latest of its
         changes and the custody they certainly leave it in (``None`` if one of them only
         possibly applies to it). What lets a population be judged in bulk."""
+        if subject_id not in self.person_events and subject_id not in self.aboard_of:
+            return None
         changes = sorted(self._changes(subject_id, theory, None),
                          key=lambda ct: (ct[0].at.earliest, ct[0].at.latest, ct[0].event))
         if not changes:
