@@ -9,9 +9,10 @@ already handled can drop it.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import threading
-import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,9 +29,14 @@ MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 
 
+def _sortable_id(prefix: str) -> str:
+    """Ids that sort in creation order even when a manual clock stands still."""
+    return f"{prefix}_{time.time_ns():x}{secrets.token_hex(3)}"
+
+
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min ... doubling: about two hours of trying in all."""
-    return FIRST_RETRY * (2 ** (attempts - 1))
+    return FIRST_RETRY * (1 << max(attempts - 1, 0))
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ class Alerts:
                     payload: dict[str, Any]) -> Alert:
         """Store the alert and queue one delivery per matching subscription."""
         now = self.clock.now()
-        alert = Alert("alr_" + secrets.token_hex(8), iso(now), topic, tuple(sorted(set(people))),
+        alert = Alert(_sortable_id("alr"), iso(now), topic, tuple(sorted(set(people))),
                       summary, payload)
         self.db.execute("INSERT INTO svc_alerts VALUES (?, ?, ?, ?, ?, ?)",
                         (alert.id, alert.at, topic, json.dumps(list(alert.people)), summary,
@@ -108,14 +114,14 @@ class Alerts:
                 self.db.execute(
                     "INSERT INTO svc_deliveries (id, alert_id, subscription_id, attempts, "
                     "status, next_at) VALUES (?, ?, ?, 0, 'pending', ?)",
-                    ("dlv_" + secrets.token_hex(8), alert.id, sub_id, iso(now)))
+                    (_sortable_id("dlv"), alert.id, sub_id, iso(now)))
         return alert
 
     def recent(self, principal: Principal, *, person: str | None = None,
                limit: int = 50) -> list[Alert]:
         """Newest first; counsel sees only alerts about its clients."""
         rows = self.db.execute("SELECT id, at, topic, people, summary, payload FROM svc_alerts "
-                               "ORDER BY at DESC, id LIMIT ?", (limit * 20,))
+                               "ORDER BY id DESC LIMIT ?", (limit * 20,))
         alerts = [Alert(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], json.loads(r[5]))
                   for r in rows]
         if person is not None:

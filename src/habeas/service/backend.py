@@ -1,30 +1,18 @@
-"""The libraries the service stands on, as one injectable bundle of seams.
+"""The law engine as an injectable seam, and the ledger it reads.
 
-The contracts are those of docs/architecture.md: ``habeas.ledger`` (append-only log and
-proofs), ``habeas.bundle`` (case <-> records) and ``habeas.law`` (the engine). Tests inject
-the same shapes; ``real_backend`` wires the real modules.
+The contracts are those of docs/architecture.md. The service holds a real
+``habeas.ledger.Ledger``; the engine is reached through ``Backend`` so that tests can pin
+its answers and the service does not care how ``habeas.law`` builds them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from habeas.domain import Case
-
-
-class LedgerPort(Protocol):
-    """What the service uses of ``habeas.ledger.Ledger``."""
-
-    def append(self, drafts: Sequence[Any], expected_size: int | None = None) -> list[Any]: ...
-    def size(self) -> int: ...
-    def get(self, seq: int) -> Any: ...
-    def scan(self, start: int = 0, end: int | None = None) -> Iterator[Any]: ...
-    def inclusion_proof(self, seq: int, size: int | None = None) -> Any: ...
-    def consistency_proof(self, old_size: int, new_size: int | None = None) -> Any: ...
-    def checkpoint(self) -> str: ...
-    def verifier_key(self) -> str: ...
+from habeas.ledger import Ledger
 
 
 class EnginePort(Protocol):
@@ -37,27 +25,21 @@ class EnginePort(Protocol):
 
 @dataclass(frozen=True)
 class Backend:
-    """A ledger and the functions that turn its records into a case and a case into law."""
+    """A ledger, and the engine's constructors: ``Engine(case)``, ``Interpretation(...)``,
+    ``Action(...)``."""
 
-    ledger: LedgerPort
-    draft: Callable[..., Any]                                 # RecordDraft(kind, payload, ...)
-    case_from_records: Callable[[Iterable[Any]], Case]
-    case_to_drafts: Callable[[Case], list[Any]]
+    ledger: Ledger
     engine: Callable[[Case], EnginePort]
-    interpretation: Callable[..., Any]                        # Interpretation(effect=..., ...)
-    action: Callable[..., Any]                                # Action(kind=..., ...)
+    interpretation: Callable[..., Any]
+    action: Callable[..., Any]
 
 
 def real_backend(url: str, key_path: str | None = None, *, create: bool = False) -> Backend:
-    """The real libraries over the ledger at ``url`` (created first when ``create``)."""
-    from habeas.bundle import case_from_records, case_to_drafts  # type: ignore[attr-defined]
-    from habeas.law import Action, Engine, Interpretation  # type: ignore[import-not-found]
-    from habeas.ledger import Ledger, RecordDraft  # type: ignore[import-not-found]
+    """``habeas.law`` over the ledger at ``url`` (created first when ``create``)."""
+    from habeas.law import Action, Engine, Interpretation  # type: ignore[import-not-found, unused-ignore]
 
     ledger = Ledger.init(url, key_path=key_path) if create else Ledger.open(url, key_path=key_path)
-    return Backend(ledger=ledger, draft=RecordDraft, case_from_records=case_from_records,
-                   case_to_drafts=case_to_drafts, engine=Engine, interpretation=Interpretation,
-                   action=Action)
+    return Backend(ledger=ledger, engine=Engine, interpretation=Interpretation, action=Action)
 
 
 def as_json(value: Any) -> Any:

@@ -21,13 +21,16 @@ from zoneinfo import ZoneInfo
 import pydantic
 
 from habeas.bundle import parse_bundle
+from habeas.bundle.exchange import bundle_json_schema, export_bundle
 from habeas.bundle.load import problems_from_pydantic
-from habeas.domain import KIND_TO_SECTION, SECTIONS, Case, Entity, Order
-from habeas.domain.time import zone
+from habeas.bundle.records import CASE_KIND, case_from_records, case_to_drafts, import_case
+from habeas.domain import SECTIONS, Case, Entity, Order
+from habeas.domain.time import Period, zone
 from habeas.errors import NotFoundError, Problem, ValidationError
+from habeas.ledger import RecordDraft
 from habeas.service import scope
 from habeas.service.access import Permission, Principal
-from habeas.service.accounts import Accounts
+from habeas.service.accounts import Accounts, TokenInfo
 from habeas.service.alerts import Alerts
 from habeas.service.backend import Backend, EnginePort, as_json
 from habeas.service.clock import Clock, SystemClock, iso
@@ -107,7 +110,7 @@ class Service:
         with self._lock:
             size = self.ledger.size()
             if self._snapshot is None or self._snapshot.size != size:
-                case = self.backend.case_from_records(self.ledger.scan())
+                case = case_from_records(self.ledger.scan(0, size))
                 self._snapshot = _Snapshot(size, case, self.backend.engine(case))
             return self._snapshot
 
@@ -212,8 +215,8 @@ class Service:
             return "not yet in effect"
         expires = order.expires
         if expires is not None:
-            end = (expires.add_to(order.takes_effect.latest) if hasattr(expires, "add_to")
-                   else expires.earliest)  # type: ignore[union-attr]
+            end = (expires.add_to(order.takes_effect.latest) if isinstance(expires, Period)
+                   else expires.earliest)
             if end <= at:
                 return "expired"
         return "in force"
@@ -231,6 +234,27 @@ class Service:
                 if e.kind in MOVEMENT_STATES and not (e.kind == "landed"
                                                       and e.place == case.movements[m].to)
                 and self.visible(principal, "movements", case.movements[m])]
+
+    def dashboard(self, principal: Principal) -> dict[str, Any]:
+        """Orders and their status now, movements under way, open duties, latest findings."""
+        case, now = self.case(), self.clock.now()
+        board: dict[str, Any] = {"title": case.title, "stats": self.stats(),
+                                 "size": self.ledger.size()}
+        if not principal.may(Permission.read):
+            return board
+        orders: list[dict[str, Any]] = [
+            {"order": self.entity_json("orders", o), "status": self.order_status(o.id, now)}
+            for o in case.orders.values() if self.visible(principal, "orders", o)]
+        orders.sort(key=lambda o: (o["status"] != "in force", o["order"]["id"]))
+        board.update(
+            orders=orders, under_way=self.movements_under_way(principal),
+            obligations=[o for o in self.obligations_for(principal)
+                         if o["acknowledged_at"] is None],
+            findings=self.audit(principal, Reading())["findings"],
+            alerts=[a.to_json() for a in self.alerts.recent(principal, limit=8)],
+            people=self.entities(principal, "people"),
+            movements=self.entities(principal, "movements"))
+        return board
 
     def timeline(self, principal: Principal, tz_name: str) -> dict[str, Any]:
         """Orders, notices, events and statements in time order, shown in ``tz_name``."""
@@ -254,6 +278,24 @@ class Service:
         entries.sort(key=lambda e: (e["earliest"], e["latest"]))
         return {"timezone": tz_name, "entries": entries}
 
+    def route_map(self, movement_id: str) -> str | None:
+        """The route and positions as SVG, drawn by ``habeas.drawings`` when installed."""
+        try:
+            from habeas.drawings import route_map  # type: ignore[import-not-found, unused-ignore]
+        except ImportError:
+            return None
+        svg: str = route_map(self.case(), movement_id)
+        return svg
+
+    def timeline_drawing(self, tz_name: str) -> str | None:
+        """The case timeline as SVG, with each order's effect under every interpretation."""
+        try:
+            from habeas.drawings import timeline  # type: ignore[import-not-found, unused-ignore]
+        except ImportError:
+            return None
+        svg: str = timeline(self.case(), tz=zone(tz_name))
+        return svg
+
     def stats(self) -> dict[str, Any]:
         """Aggregate counts for the public: no names, no ids of people."""
         case = self.case()
@@ -262,6 +304,30 @@ class Service:
                 "people_in_groups": sum(g.count or 0 for g in case.groups.values()),
                 "movements": len(case.movements), "orders": len(case.orders),
                 "statements": len(case.statements)}
+
+    def obligations_for(self, principal: Principal) -> list[dict[str, Any]]:
+        """Acknowledgement duties, for orders the principal may see."""
+        orders = self.case().orders
+        return [o.to_json() for o in self.obligations.select()
+                if o.order in orders and self.visible(principal, "orders", orders[o.order])]
+
+    def create_token(self, role: str, *, name: str = "", people: tuple[str, ...] = ()
+                     ) -> tuple[TokenInfo, str]:
+        return self.accounts.create_token(role, name=name, people=people, now=self.clock.now())
+
+    @staticmethod
+    def bundle_schema() -> dict[str, Any]:
+        return bundle_json_schema()
+
+    @staticmethod
+    def findings_schema() -> dict[str, Any]:
+        try:
+            from habeas.law import findings_schema  # type: ignore[import-not-found, unused-ignore]
+        except ImportError:
+            raise NotFoundError("the findings schema ships with habeas.law, which is "
+                                "not installed here") from None
+        schema: dict[str, Any] = findings_schema()
+        return schema
 
     # --- law ---------------------------------------------------------------------------
 
@@ -333,19 +399,7 @@ class Service:
 
     def export(self) -> dict[str, Any]:
         """The case as a bundle, with the checkpoint and every record's inclusion proof."""
-        case = self.case()
-        bundle: dict[str, Any] = {"habeas": 1, "title": case.title or "Habeas ledger export",
-                                  "timezone": case.timezone}
-        for section in SECTIONS:
-            objects = case.section(section).values()
-            dumped = [o.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-                      for o in objects]
-            bundle[section] = (dumped if section in ("notices", "events")
-                               else {d.pop("id"): d for d in dumped})
-        size = self.ledger.size()
-        return {"bundle": bundle, "checkpoint": self.checkpoint(),
-                "verifier_key": self.verifier_key(),
-                "proofs": [as_json(self.ledger.inclusion_proof(s, size)) for s in range(size)]}
+        return export_bundle(self.ledger)
 
     # --- writes ------------------------------------------------------------------------
 
@@ -362,8 +416,9 @@ class Service:
             before = self._current()
             obj = self._validate(before.case, section, payload)
             findings_before = self._finding_keys(before)
-            added = dataclasses.replace(Case(), **{section: {obj.id: obj}})
-            drafts = self.backend.case_to_drafts(added)
+            added = _with(Case(), section, {obj.id: obj})
+            drafts = [d for d in case_to_drafts(added, actor=principal.name)
+                      if d.kind != CASE_KIND]
             if idempotency_key:
                 drafts = [_keyed(d, f"{idempotency_key}:{i}") for i, d in enumerate(drafts)]
             records = self.ledger.append(drafts)
@@ -377,10 +432,9 @@ class Service:
             raise PermissionError("only admin imports bundles")
         case = parse_bundle(text, source="bundle")
         with self._lock:
-            size = self.ledger.size()
-            records = self.ledger.append(self.backend.case_to_drafts(case))
-        fresh = [r for r in records if r.seq >= size]
-        return {"title": case.title, "records": len(records), "appended": len(fresh),
+            result = import_case(self.ledger, case, actor=principal.name)
+        return {"title": case.title, "added": result.added, "corrected": result.corrected,
+                "unchanged": result.unchanged, "seqs": [r.seq for r in result.records],
                 "size": self.ledger.size()}
 
     def acknowledge(self, principal: Principal, obligation_id: str) -> dict[str, Any]:
@@ -407,7 +461,7 @@ class Service:
         if obj.id in case.section(section):
             raise ValidationError(Problem("id", obj.id, f"{section} already holds this id; "
                                           "a correction is a new record"))
-        merged = dataclasses.replace(case, **{section: {**case.section(section), obj.id: obj}})
+        merged = _with(case, section, {**case.section(section), obj.id: obj})
         prefix = f"{section}.{obj.id}"
         problems = [dataclasses.replace(p, path=p.path.removeprefix(prefix).lstrip("."))
                     for p in merged.problems() if p.path.startswith(prefix)]
@@ -484,10 +538,14 @@ def finding_key(finding: Mapping[str, Any]) -> str:
                        sorted(finding.get("people", []))])
 
 
-def _keyed(draft: Any, key: str) -> Any:
-    if dataclasses.is_dataclass(draft) and not isinstance(draft, type):
-        return dataclasses.replace(draft, idempotency_key=key)
-    return draft.model_copy(update={"idempotency_key": key})
+def _with(case: Case, section: str, objects: Mapping[str, Entity]) -> Case:
+    """``case`` with one section replaced."""
+    changes: dict[str, Any] = {section: objects}
+    return dataclasses.replace(case, **changes)
+
+
+def _keyed(draft: RecordDraft, key: str) -> RecordDraft:
+    return dataclasses.replace(draft, idempotency_key=key)
 
 
 def _fresh_id(case: Case, section: str, data: Mapping[str, Any]) -> str:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from habeas.errors import ConfigError, IntegrityError, OperationalError
+from habeas.ledger import parse_store_url
 
 Row = tuple[Any, ...]
 
@@ -41,33 +41,20 @@ CREATE TABLE IF NOT EXISTS svc_obligations (
 """
 
 
-def is_postgres(url: str) -> bool:
-    return url.startswith(("postgresql://", "postgres://"))
-
-
-def sqlite_path(url: str) -> str:
-    """``sqlite:///path``, a plain path, or ``memory:`` (a private in-memory database)."""
-    if url in ("memory:", ":memory:"):
-        return ":memory:"
-    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
-
-
 class Database:
     """A thread-safe connection: the server's worker and request threads share it."""
 
     def __init__(self, url: str) -> None:
         self._lock = threading.Lock()
-        self._postgres = is_postgres(url)
+        backend, target = parse_store_url(url)
+        self._postgres = backend == "postgresql"
         try:
             if self._postgres:
                 import psycopg
 
                 self._conn: Any = psycopg.connect(url, autocommit=True)
             else:
-                path = sqlite_path(url)
-                if path != ":memory:" and not Path(path).parent.exists():
-                    raise ConfigError(f"--db: {url!r}: folder does not exist")
-                self._conn = sqlite3.connect(path, check_same_thread=False,
+                self._conn = sqlite3.connect(target, check_same_thread=False,
                                              isolation_level=None, timeout=30)
                 self._conn.execute("PRAGMA journal_mode=WAL")
         except (sqlite3.Error, OSError) as error:
