@@ -22,20 +22,16 @@ ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_A
 
 
 def local_time(form: dict[str, str], field: str, zone_field: str = "zone") -> str | None:
-    """``2025-03-15T18:45`` in ``America/New_York`` -> ISO 8601 with its offset."""
+    """``2025-03-15T18:45`` in ``America/New_York`` -> ISO 8601 with its offset. Text that
+    is not a time is passed on as it is, for the service to refuse beside the other fields."""
     text = form.get(field, "").strip()
     if not text:
         return None
     try:
+        moment = datetime.fromisoformat(text)
         tz: ZoneInfo = zone(form.get(zone_field) or "UTC")
     except ValueError:
-        raise ValidationError(Problem(zone_field, form.get(zone_field),
-                                      "an IANA time zone")) from None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(Problem(field, text,
-                                      "a date and time, e.g. 2025-03-15T18:45")) from None
+        return text
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)).isoformat()
 
 
