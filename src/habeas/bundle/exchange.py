@@ -16,7 +16,11 @@ from pydantic import Field
 from habeas.bundle.document import FORMAT_VERSION, BundleDocument
 from habeas.bundle.load import LIST_SECTIONS, bundle_from_data, load_bundle_data
 from habeas.bundle.records import (
-    CASE_KIND, ImportResult, case_from_records, entity_payload, import_case,
+    CASE_KIND,
+    ImportResult,
+    case_from_records,
+    entity_payload,
+    import_case,
 )
 from habeas.domain import SECTIONS, Case, Model
 from habeas.errors import Problem, ValidationError, VerificationError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ import typer
 from habeas.cli.common import DbOption, JsonOption, resolve_db
 
 
-class SchemaName(str, Enum):
+class SchemaName(StrEnum):
     bundle = "bundle"
     findings = "findings"
 
@@ -28,6 +28,9 @@ def import_(
     bundle: Annotated[Path, typer.Argument(help="Case bundle (YAML or JSON).")],
     db: DbOption = None,
     actor: Annotated[str, typer.Option(help="Who is entering these records.")] = "bundle",
+    trusted_key: Annotated[str | None, typer.Option(
+        "--trusted-key", help="Verifier key (C2SP vkey) that must have signed an exported "
+        "bundle's checkpoint.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Validate a case bundle and append it to the ledger.
@@ -43,7 +46,7 @@ def import_(
 
     ledger = Ledger.open(resolve_db(db))
     try:
-        result = import_bundle_file(ledger, bundle, actor=actor)
+        result = import_bundle_file(ledger, bundle, actor=actor, trusted_key=trusted_key)
     finally:
         ledger.close()
     seqs = [r.seq for r in result.records]
