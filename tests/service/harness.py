@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
 
 from habeas.ledger import Ledger
-from habeas.service import Service
-from habeas.service.access import Principal, Role
+from habeas.service import Principal, Role, Service
 from habeas.service.clock import ManualClock
 from habeas.service.database import Database
 from service.fakes import fake_backend
@@ -18,7 +18,7 @@ ADMIN = Principal("tok_admin", "admin", Role.admin)
 
 
 class Capture:
-    """A transport that records what would have been posted."""
+    """A transport that records what would have been posted, answering ``status``."""
 
     def __init__(self, status: int = 200) -> None:
         self.status = status
@@ -29,11 +29,23 @@ class Capture:
         return self.status
 
 
-def make_service(url: str = "memory:", *, key_path: str | None = None,
-                 flagship: bool = True) -> tuple[Service, ManualClock, Capture]:
-    clock, transport = ManualClock(START), Capture()
+@dataclass
+class Rig:
+    """A service with its hands on the clock and the wire."""
+
+    service: Service
+    clock: ManualClock
+    wire: Capture
+
+    def token(self, role: str, *people: str) -> str:
+        return self.service.create_token(role, name=f"test {role}", people=people)[1]
+
+
+def make_rig(url: str = "memory:", *, key_path: str | None = None,
+             flagship: bool = True) -> Rig:
+    clock, wire = ManualClock(START), Capture()
     ledger = Ledger.init(url, key_path=key_path)
-    service = Service(fake_backend(ledger), Database(url), clock=clock, transport=transport)
+    service = Service(fake_backend(ledger), Database(url), clock=clock, transport=wire)
     if flagship:
         service.import_bundle(ADMIN, FLAGSHIP)
-    return service, clock, transport
+    return Rig(service, clock, wire)
