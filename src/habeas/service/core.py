@@ -405,26 +405,45 @@ class Service:
 
     def add(self, principal: Principal, section: str, payload: Mapping[str, Any], *,
             idempotency_key: str | None = None, parties: Iterable[str] = ()) -> dict[str, Any]:
-        """Validate one object against the case, append it, then alert and open notices."""
+        """Validate one object against the case, append it, then alert and open notices.
+
+        A request repeated with the same ``idempotency_key`` (per token) gets the first
+        answer again and appends nothing, as HTTP clients that retry expect.
+        """
         permission = _WRITE_PERMISSION.get(section)
         if permission is None:
             raise ValidationError(Problem("kind", section, "not a kind of record: one of "
                                           + ", ".join(_WRITE_PERMISSION)))
         if not principal.may(permission):
             raise PermissionError(f"a {principal.role} token may not add {section}")
+        return self._append(principal, section, payload, idempotency_key, list(parties))
+
+    def _append(self, principal: Principal, section: str, payload: Mapping[str, Any],
+                idempotency_key: str | None, parties: list[str]) -> dict[str, Any]:
+        scoped_key = f"{principal.token_id}:{idempotency_key}" if idempotency_key else None
         with self._lock:
+            if scoped_key:
+                answered = self.db.execute("SELECT response FROM svc_requests WHERE key = ?",
+                                           (scoped_key,))
+                if answered:
+                    replay: dict[str, Any] = json.loads(answered[0][0])
+                    return replay
             before = self._current()
             obj = self._validate(before.case, section, payload)
             findings_before = self._finding_keys(before)
             added = _with(Case(), section, {obj.id: obj})
             drafts = [d for d in case_to_drafts(added, actor=principal.name)
                       if d.kind != CASE_KIND]
-            if idempotency_key:
-                drafts = [_keyed(d, f"{idempotency_key}:{i}") for i, d in enumerate(drafts)]
+            if scoped_key:
+                drafts = [_keyed(d, f"{scoped_key}:{i}") for i, d in enumerate(drafts)]
             records = self.ledger.append(drafts)
-            self._after(section, obj, findings_before, list(parties))
-        return {"id": obj.id, "kind": SECTIONS[section][0],
-                "records": [as_json(r) for r in records]}
+            answer = {"id": obj.id, "kind": SECTIONS[section][0],
+                      "records": [as_json(r) for r in records]}
+            if scoped_key:
+                self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
+                                (scoped_key, json.dumps(answer), iso(self.clock.now())))
+            self._after(section, obj, findings_before, parties)
+        return answer
 
     def import_bundle(self, principal: Principal, text: str) -> dict[str, Any]:
         """Append a whole bundle; importing the same bundle twice appends nothing new."""
@@ -439,14 +458,16 @@ class Service:
 
     def acknowledge(self, principal: Principal, obligation_id: str) -> dict[str, Any]:
         """A party acknowledges an order: a notice record in the ledger closes the duty."""
+        if not principal.may(Permission.acknowledge):
+            raise PermissionError(f"a {principal.role} token may not acknowledge orders")
         obligation = self.obligations.get(obligation_id)
         if not obligation.open:
             return obligation.to_json()
         now = self.clock.now()
-        added = self.add(principal, "notices", {
+        added = self._append(principal, "notices", {
             "order": obligation.order, "party": obligation.party, "at": iso(now),
             "how": f"acknowledged in Habeas by {principal.name} ({principal.role})"},
-            idempotency_key=f"ack:{obligation.id}", )
+            f"ack:{obligation.id}", [])
         seq = added["records"][-1]["seq"] if added["records"] else -1
         return self.obligations.acknowledge(obligation_id, int(seq), now).to_json()
 
