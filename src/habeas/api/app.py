@@ -26,6 +26,8 @@ from habeas.web import pages
 from habeas.web.render import page
 from habeas.web.session import Forbidden, LoginRequired
 
+ROUTERS = (meta.router, cases.router, law.router, writes.router, alerts.router, tokens.router,
+           pages.router)
 DESCRIPTION = """A custody ledger in which court orders are executable.
 
 Authenticate with `Authorization: Bearer <token>` (create one with `habeas token create`).
@@ -50,19 +52,28 @@ def create_app(service: Service, *, worker: bool = False, worker_interval: float
     app = FastAPI(title="Habeas", version=habeas.__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.service = service
-    for router in (meta.router, cases.router, law.router, writes.router, alerts.router,
-                   tokens.router, pages.router):
+    require_permissions(route_table())
+    for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(packages=[("habeas.web", "static")]), name="static")
     errors.install(app)
     _install_page_errors(app)
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
-    unguarded = [r.path for r in app.routes
-                 if isinstance(r, APIRoute) and route_permission(r) is None]
+    return app
+
+
+def route_table() -> list[APIRoute]:
+    """Every route of the app, API and pages: what the authorisation matrix runs over."""
+    return [route for router in ROUTERS for route in router.routes
+            if isinstance(route, APIRoute)]
+
+
+def require_permissions(routes: list[APIRoute]) -> None:
+    """Refuse to start with a route that names no permission: no rule, no route."""
+    unguarded = [route.path for route in routes if route_permission(route) is None]
     if unguarded:
         raise RuntimeError(f"routes without a permission: {unguarded}")
-    return app
 
 
 def _install_page_errors(app: FastAPI) -> None:
