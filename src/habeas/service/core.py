@@ -24,7 +24,7 @@ from habeas.bundle import parse_bundle
 from habeas.bundle.exchange import bundle_json_schema, export_bundle
 from habeas.bundle.load import problems_from_pydantic
 from habeas.bundle.records import CASE_KIND, case_from_records, case_to_drafts, import_case
-from habeas.domain import SECTIONS, Case, Entity, Order
+from habeas.domain import SECTIONS, Case, Entity, Order, When
 from habeas.domain.time import Period, zone
 from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.ledger import RecordDraft
@@ -168,7 +168,7 @@ class Service:
         case = self.case()
         events = sorted((e for e in case.events.values()
                          if person_id in scope.event_subjects(case, e.id)),
-                        key=lambda e: e.at.earliest)
+                        key=lambda e: chronological(e.at))
         return {
             "person": self.entity_json("people", person),
             "custody": [self.entity_json("events", e) for e in events],
@@ -183,7 +183,7 @@ class Service:
         movement = self.get(principal, "movements", movement_id)
         case = self.case()
         events = sorted((e for e in case.events.values() if e.movement == movement_id),
-                        key=lambda e: e.at.earliest)
+                        key=lambda e: chronological(e.at))
         return {"movement": self.entity_json("movements", movement),
                 "events": [self.entity_json("events", e) for e in events]}
 
@@ -225,7 +225,7 @@ class Service:
         """Movements whose last event says they are moving (departed, in the air, diverted)."""
         case = self.case()
         latest: dict[str, Any] = {}
-        for event in sorted(case.events.values(), key=lambda e: e.at.earliest):
+        for event in sorted(case.events.values(), key=lambda e: chronological(e.at)):
             if event.movement:
                 latest[event.movement] = event
         return [{"movement": self.entity_json("movements", case.movements[m]),
@@ -274,8 +274,9 @@ class Service:
                 continue
             entries.append({"section": section, "id": obj.id, "at": when.to_json(),
                             "earliest": iso(when.earliest), "latest": iso(when.latest),
-                            "shown": when.format(tz), "label": _label(section, obj)})
-        entries.sort(key=lambda e: (e["earliest"], e["latest"]))
+                            "shown": when.format(tz), "label": _label(section, obj),
+                            "order": chronological(when)})
+        entries.sort(key=lambda e: e.pop("order"))
         return {"timezone": tz_name, "entries": entries}
 
     def route_map(self, movement_id: str) -> str | None:
@@ -551,6 +552,11 @@ _WRITE_PERMISSION = {
     **{section: Permission.append for section in SECTIONS
        if section not in ("events", "movements", "orders", "notices", "motions")},
 }
+
+
+def chronological(when: When) -> tuple[datetime, datetime]:
+    """Sort vague times by their middle: "landed 19:30-21:50" after "departed 19:36"."""
+    return when.earliest + (when.latest - when.earliest) / 2, when.earliest
 
 
 def finding_key(finding: Mapping[str, Any]) -> str:
