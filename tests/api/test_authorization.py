@@ -11,7 +11,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from api.conftest import Api, build
+from api.conftest import build
 from habeas.api.app import require_permissions, route_table
 from habeas.api.auth import route_permission
 from habeas.service import GRANTS, Permission, Role

@@ -8,7 +8,7 @@ from importlib.resources import files
 
 from habeas.ledger import Ledger
 from habeas.service import Principal, Role, Service
-from habeas.service.clock import ManualClock
+from habeas.service.clock import Clock, ManualClock
 from habeas.service.database import Database
 from service.fakes import fake_backend
 
@@ -41,11 +41,12 @@ class Rig:
         return self.service.create_token(role, name=f"test {role}", people=people)[1]
 
 
-def make_rig(url: str = "memory:", *, key_path: str | None = None,
-             flagship: bool = True) -> Rig:
-    clock, wire = ManualClock(START), Capture()
+def make_rig(url: str = "memory:", *, key_path: str | None = None, flagship: bool = True,
+             clock: Clock | None = None) -> Rig:
+    manual, wire = ManualClock(START), Capture()
     ledger = Ledger.init(url, key_path=key_path)
-    service = Service(fake_backend(ledger), Database(url), clock=clock, transport=wire)
+    service = Service(fake_backend(ledger), Database(url), clock=clock or manual,
+                      transport=wire)
     if flagship:
         service.import_bundle(ADMIN, FLAGSHIP)
-    return Rig(service, clock, wire)
+    return Rig(service, manual, wire)

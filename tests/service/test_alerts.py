@@ -44,7 +44,8 @@ def test_counsel_hears_only_about_its_clients(rig: Rig) -> None:
     rig.service.tick()
     assert rig.wire.sent == []
     assert rig.service.alerts.recent(COUNSEL) == []
-    assert rig.service.alerts.recent(ADMIN)[0].summary == "gxa6143 departed at hrl"
+    assert rig.service.alerts.recent(ADMIN)[0].summary == \
+        "GXA6143 departed at Valley International Airport"
 
 
 def test_a_failing_receiver_is_retried_with_backoff(rig: Rig) -> None:

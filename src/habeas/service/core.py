@@ -46,6 +46,8 @@ REMOVAL_COMPLETE = ("departure", "exit_territory", "custody_transfer")
 #: Sections a shell may list and get one by one.
 READABLE = ("people", "groups", "holders", "places", "movements", "orders", "statements",
             "notices", "events", "sources", "authorities", "agreements", "motions")
+EVENT_ORDER = ("notice_given", "boarded", "struck", "departed", "position", "exited_us",
+               "entered_us", "diverted", "landed", "custody_transferred", "returned", "released")
 MOVEMENT_STATES = ("departed", "position", "exited_us", "landed", "diverted")
 
 
@@ -168,7 +170,7 @@ class Service:
         case = self.case()
         events = sorted((e for e in case.events.values()
                          if person_id in scope.event_subjects(case, e.id)),
-                        key=lambda e: chronological(e.at))
+                        key=lambda e: chronological(e.at, e.kind))
         return {
             "person": self.entity_json("people", person),
             "custody": [self.entity_json("events", e) for e in events],
@@ -183,7 +185,7 @@ class Service:
         movement = self.get(principal, "movements", movement_id)
         case = self.case()
         events = sorted((e for e in case.events.values() if e.movement == movement_id),
-                        key=lambda e: chronological(e.at))
+                        key=lambda e: chronological(e.at, e.kind))
         return {"movement": self.entity_json("movements", movement),
                 "events": [self.entity_json("events", e) for e in events]}
 
@@ -225,7 +227,7 @@ class Service:
         """Movements whose last event says they are moving (departed, in the air, diverted)."""
         case = self.case()
         latest: dict[str, Any] = {}
-        for event in sorted(case.events.values(), key=lambda e: chronological(e.at)):
+        for event in sorted(case.events.values(), key=lambda e: chronological(e.at, e.kind)):
             if event.movement:
                 latest[event.movement] = event
         return [{"movement": self.entity_json("movements", case.movements[m]),
@@ -274,8 +276,8 @@ class Service:
                 continue
             entries.append({"section": section, "id": obj.id, "at": when.to_json(),
                             "earliest": iso(when.earliest), "latest": iso(when.latest),
-                            "shown": when.format(tz), "label": _label(section, obj),
-                            "order": chronological(when)})
+                            "shown": when.format(tz), "label": _label(case, section, obj),
+                            "order": chronological(when, getattr(obj, "kind", ""))})
         entries.sort(key=lambda e: e.pop("order"))
         return {"timezone": tz_name, "entries": entries}
 
@@ -504,12 +506,12 @@ class Service:
         case = snapshot.case
         if section == "events":
             people = scope.event_subjects(case, obj.id)
-            self.alerts.raise_alert("movement", people, _label(section, obj),
+            self.alerts.raise_alert("movement", people, _label(case, section, obj),
                                     {"event": self.entity_json(section, obj)})
         if section == "orders":
             assert isinstance(obj, Order)
             people = scope.protected(case, obj.protects)
-            self.alerts.raise_alert("order", people, f"New order {_label(section, obj)}",
+            self.alerts.raise_alert("order", people, f"New order {_label(case, section, obj)}",
                                     {"order": self.entity_json(section, obj)})
             impact = as_json(snapshot.engine.impact(
                 obj.id, interpretation=self._interpretation(Reading())))
@@ -554,9 +556,11 @@ _WRITE_PERMISSION = {
 }
 
 
-def chronological(when: When) -> tuple[datetime, datetime]:
-    """Sort vague times by their middle: "landed 19:30-21:50" after "departed 19:36"."""
-    return when.earliest + (when.latest - when.earliest) / 2, when.earliest
+def chronological(when: When, kind: str = "") -> tuple[datetime, datetime, int]:
+    """Sort vague times by their middle ("landed 19:30-21:50" after "departed 19:36"), and
+    events of one interval in the order they must happen: landed before handed over."""
+    rank = EVENT_ORDER.index(kind) if kind in EVENT_ORDER else len(EVENT_ORDER)
+    return when.earliest + (when.latest - when.earliest) / 2, when.earliest, rank
 
 
 def finding_key(finding: Mapping[str, Any]) -> str:
@@ -585,15 +589,18 @@ def _fresh_id(case: Case, section: str, data: Mapping[str, Any]) -> str:
     raise AssertionError("unreachable")
 
 
-def _label(section: str, obj: Any) -> str:
-    """One line a reader recognises: "GXA6143 departed hrl", "D.D.C. tro (oral)"."""
+def _label(case: Case, section: str, obj: Any) -> str:
+    """One line a reader recognises: "GXA6143 departed Valley International Airport"."""
     match section:
         case "orders":
-            return f"{obj.id}: {obj.court} {obj.kind.replace('_', ' ')} ({obj.form})"
+            return f"{obj.id}: {obj.court}, {obj.kind.replace('_', ' ')} ({obj.form})"
         case "events":
-            subject = obj.movement or ", ".join(obj.people)
-            where = f" at {obj.place}" if obj.place else ""
-            to = f" to {obj.to}" if obj.to else ""
+            movement = case.movements.get(obj.movement or "")
+            subject = (movement.flight or movement.id) if movement else ", ".join(obj.people)
+            place = case.places.get(obj.place or "")
+            holder = case.holders.get(obj.to or "")
+            where = f" at {place.name.split(',')[0]}" if place else ""
+            to = f" to {holder.name}" if holder else (f" to {obj.to}" if obj.to else "")
             return f"{subject} {obj.kind.replace('_', ' ')}{where}{to}"
         case "statements":
             return f"{obj.speaker}: “{obj.text}”"

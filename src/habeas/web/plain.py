@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from habeas.domain import Case, Order
+from habeas.geo import countries
+
+
+def country_names(codes: tuple[str, ...]) -> str:
+    known = countries()
+    return ", ".join(known[c].name if c in known else c for c in codes)
 
 _FORBIDS = {
     "remove": "removing them from the United States",
@@ -37,9 +43,9 @@ def scope_words(order: Order, case: Case) -> list[str]:
                 (case.authorities[b].title or b) if b in case.authorities else b
                 for b in rule.basis))
         if rule.nationality:
-            parts.append("nationals of " + ", ".join(rule.nationality))
+            parts.append("nationals of " + country_names(rule.nationality))
         if rule.held_by_country:
-            parts.append("held in custody in " + ", ".join(rule.held_by_country))
+            parts.append("held in custody in " + country_names(rule.held_by_country))
         if rule.held_by:
             parts.append("held by " + ", ".join(rule.held_by))
         if rule.district:
@@ -50,8 +56,8 @@ def scope_words(order: Order, case: Case) -> list[str]:
 
 def forbids_words(order: Order) -> list[str]:
     return [_FORBIDS[p.action].format(
-        countries=", ".join(p.countries),
-        countries_to=(" of " + ", ".join(p.countries)) if p.countries else "",
+        countries=country_names(p.countries),
+        countries_to=(" of " + country_names(p.countries)) if p.countries else "",
         districts=", ".join(p.districts)) for p in order.forbids]
 
 

@@ -29,6 +29,26 @@ def humanise(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
+ORDER_KINDS = {
+    "tro": "Temporary restraining order", "preliminary_injunction": "Preliminary injunction",
+    "permanent_injunction": "Permanent injunction", "stay_of_removal": "Stay of removal",
+    "administrative_stay": "Administrative stay",
+    "withholding_of_removal": "Grant of withholding of removal",
+    "order_to_facilitate": "Order to facilitate return", "vacatur": "Vacatur", "stay": "Stay",
+    "modification": "Modification", "habeas_grant": "Grant of habeas corpus", "other": "Order",
+}
+
+
+def order_kind(kind: Any) -> str:
+    return ORDER_KINDS.get(str(kind), humanise(kind))
+
+
+def sentence(value: Any) -> str:
+    """First letter up, the rest as written: "United States" keeps its capitals."""
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
 def duration(value: Any) -> str:
     """``PT2H41M`` -> ``2 h 41 min``: how long after an order's effect something happened."""
     text = str(value or "")
@@ -47,7 +67,8 @@ def environment() -> Environment:
                       lstrip_blocks=True)
     env.globals.update(scope_words=scope_words, forbids_words=forbids_words,
                        directs_words=directs_words)
-    env.filters.update(when=when, humanise=humanise, duration=duration,
+    env.filters.update(when=when, humanise=humanise, duration=duration, sentence=sentence,
+                       order_kind=order_kind,
                        tojson_pretty=lambda v: json.dumps(v, indent=2, ensure_ascii=False))
     return env
 
