@@ -22,7 +22,7 @@ from habeas.drawings.timescale import TimeScale
 from habeas.drawings.words import event_phrase, order_phrase
 
 LANE_LABEL_W = 150.0
-ROW_H = 30.0
+ROW_H = 26.0
 LABEL_SIZE = 10.5
 GAP = 8.0
 READING_COLOUR = {"oral": "#b2182b", "written": "#2166ac"}
