@@ -66,8 +66,8 @@ def test_labels_and_bars_do_not_overlap(flagship: Case) -> None:
         size = float(label.get("font-size", ""))
         boxes.append((x, y - size, x + text_width(label.text or "", size), y))
         left, right = mark_x(g)
-        bar_y = y + 4
-        boxes.append((left, bar_y, right, bar_y + 8))
+        bar_y = y + 3
+        boxes.append((left, bar_y, right, bar_y + 7))
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             overlap = a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] and b[1] < a[3]

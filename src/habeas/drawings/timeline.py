@@ -17,12 +17,13 @@ from habeas.domain import Case, When
 from habeas.domain.time import zone
 from habeas.drawings.effect import READINGS, Reading, effect_under
 from habeas.drawings.style import FONT, INK, MUTED, movement_style
-from habeas.drawings.svg import Node, document, el, text_width
+from habeas.drawings.svg import Node, document, el, points, text_width
 from habeas.drawings.timescale import TimeScale
 from habeas.drawings.words import event_phrase, order_phrase
 
 LANE_LABEL_W = 150.0
-ROW_H = 26.0
+ROW_H = 22.0
+BAR_H = 7.0
 LABEL_SIZE = 10.5
 GAP = 8.0
 READING_COLOUR = {"oral": "#b2182b", "written": "#2166ac"}
@@ -92,10 +93,7 @@ def case_timeline(case: Case, tz: str | tzinfo,
     body.append(el("text", class_="zone-note", x=4, y=y, font_size=10, font_family=FONT,
                    fill=MUTED, text=f"Times in {scale.zone_label()}. Spans show the interval "
                    "the sources allow; a diamond marks an exact time."))
-    for line in _unshown_lines(unshown, zone_info):
-        y += 14
-        body.append(el("text", class_="unshown", x=4, y=y, font_size=10, font_family=FONT,
-                       fill=MUTED, text=line))
+    y = _unshown(body, unshown, zone_info, y, width)
     height = y + 10
     return document(width, height, f"Timeline: {case.title}", *body,
                     class_="habeas-case-timeline")
@@ -239,21 +237,21 @@ def _span(p: _Placed, scale: TimeScale, row_top: float) -> Node:
     """A bar as wide as the interval (exactly proportional, clipped to the window), or a
     diamond for an instant, with its label above."""
     item = p.item
-    bar_y = row_top + 15
+    bar_y = row_top + 14
     left, right = max(p.x0, scale.left), min(p.x1, scale.right)
     children: list[Node] = [el("title", text=f"{item.label}. {item.detail}".strip(". "))]
     if item.when.is_instant:
         cx = p.x0
         children.append(el("polygon", class_="instant",
-                           points=f"{cx:.2f},{bar_y - 1:.2f} {cx + 5:.2f},{bar_y + 4:.2f} "
-                           f"{cx:.2f},{bar_y + 9:.2f} {cx - 5:.2f},{bar_y + 4:.2f}",
+                           points=points([(cx, bar_y - 1.5), (cx + 5, bar_y + BAR_H / 2),
+                                          (cx, bar_y + BAR_H + 1.5), (cx - 5, bar_y + BAR_H / 2)]),
                            fill=item.colour))
     else:
         children.append(el("rect", class_="interval", x=left, y=bar_y, width=right - left,
-                           height=8, fill=item.colour, fill_opacity=0.55, stroke=item.colour,
+                           height=BAR_H, fill=item.colour, fill_opacity=0.55, stroke=item.colour,
                            stroke_width=0.8))
         if right - left < 3:
-            children.append(el("line", x1=left, y1=bar_y - 2, x2=left, y2=bar_y + 10,
+            children.append(el("line", x1=left, y1=bar_y - 2, x2=left, y2=bar_y + BAR_H + 2,
                                stroke=item.colour, stroke_width=1.5))
     children.append(el("text", x=p.label_x, y=row_top + 11, font_size=LABEL_SIZE,
                        font_family=FONT, fill=INK, text=item.label))
@@ -320,12 +318,23 @@ def _effect_lines(effects: list[Effect], scale: TimeScale, top: float,
     return nodes
 
 
-def _unshown_lines(unshown: list[Item], tz: tzinfo) -> list[str]:
-    """What the window leaves out, one fact a line, so nothing is silently dropped."""
+def _unshown(body: list[Node], unshown: list[Item], tz: tzinfo, y: float,
+             width: float) -> float:
+    """What the window leaves out, one fact a line in two columns, so nothing is silently
+    dropped and the chart stays short enough for a page."""
     if not unshown:
-        return []
-    lines = ["Outside this window:"]
-    lines += [f"  {i.lane}: {i.label} ({i.when.format(tz)})" for i in unshown[:MAX_UNSHOWN]]
+        return y
+    y += 14
+    body.append(el("text", class_="unshown", x=4, y=y, font_size=10, font_family=FONT,
+                   fill=MUTED, text="Outside this window:"))
+    lines = [f"{i.lane}: {i.label} ({i.when.format(tz)})" for i in unshown[:MAX_UNSHOWN]]
     if len(unshown) > MAX_UNSHOWN:
-        lines.append(f"  and {len(unshown) - MAX_UNSHOWN} more.")
-    return lines
+        lines.append(f"and {len(unshown) - MAX_UNSHOWN} more.")
+    half = (len(lines) + 1) // 2
+    column_chars = int((width / 2 - 16) / (0.6 * 10))
+    for index, line in enumerate(lines):
+        column, row = divmod(index, half)
+        body.append(el("text", class_="unshown", x=4 + column * width / 2,
+                       y=y + 13 * (row + 1), font_size=10, font_family=FONT, fill=MUTED,
+                       text=_clip(line, column_chars)))
+    return y + 13 * half
