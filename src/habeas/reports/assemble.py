@@ -187,7 +187,8 @@ def _statements(case: Case, audits: Mapping[Reading, Json], readings: Sequence[R
             text=statement.text, sources=statement.source,
             verdicts=tuple(found[r][0] if r in found else None for r in readings),
             findings=tuple(found[r][1] if r in found else () for r in readings),
-            seq=ref.seq if ref else None))
+            seq=ref.seq if ref else None,
+            checkable=statement.asserts is not None and bool(statement.asserts.complied_with)))
     return tuple(rows)
 
 

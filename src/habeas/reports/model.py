@@ -93,6 +93,7 @@ class StatementRow:
     verdicts: tuple[str | None, ...]  # aligned with Report.readings
     findings: tuple[tuple[int, ...], ...]  # finding numbers behind each verdict
     seq: int | None
+    checkable: bool  # it asserts something of the record (compliance with named orders)
 
     @property
     def assessed(self) -> bool:

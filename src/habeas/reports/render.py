@@ -61,8 +61,16 @@ def write_html(report: Report, path: Path) -> None:
     path.write_text(render_html(report), encoding="utf-8")
 
 
+def local_only_fetcher() -> Any:
+    """WeasyPrint's fetcher limited to inline ``data:`` URLs: nothing local or remote is
+    ever read while rendering."""
+    from weasyprint import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
+
+
 def write_pdf(report: Report, path: Path) -> None:
-    from weasyprint import HTML, Attachment, URLFetcher
+    from weasyprint import HTML, Attachment
 
     attachments = []
     if report.appendix is not None:
@@ -70,6 +78,5 @@ def write_pdf(report: Report, path: Path) -> None:
             string=json.dumps(verification_data(report), indent=2, ensure_ascii=False),
             name=VERIFICATION_FILE,
             description="Checkpoint, verifier key and inclusion proofs of the cited records"))
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    HTML(string=render_html(report), url_fetcher=fetcher).write_pdf(
+    HTML(string=render_html(report), url_fetcher=local_only_fetcher()).write_pdf(
         path, attachments=attachments)
