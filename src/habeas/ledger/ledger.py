@@ -177,6 +177,9 @@ class Ledger:
         records: list[Record] = []
         for i, (draft, content, old) in enumerate(zip(batch.drafts, batch.contents, replayed,
                                                       strict=True)):
+            key = content.get("idempotency_key")
+            if old is None and key is not None:  # the same key earlier in this batch
+                old = _replay(i, key, content, known, pending)
             if old is not None:
                 records.append(old)
                 continue
