@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.ledger import reference
 from typer.testing import CliRunner
 
 from habeas.cli import app
@@ -30,7 +31,6 @@ from habeas.errors import (
 )
 from habeas.ledger import Ledger, RecordDraft
 from habeas.ledger.canonical import canonical_bytes
-from tests.ledger import reference
 
 Statement = tuple[str, Sequence[Any]]
 
@@ -258,9 +258,9 @@ class LedgerContract:
         ledger.checkpoint()
         for sql in ("UPDATE records SET kind = 'x'", "DELETE FROM records",
                     "DELETE FROM nodes", "UPDATE checkpoints SET note = ''"):
-            with pytest.raises((OperationalError, IntegrityError), match="append-only"):
-                with ledger.store.writer() as writer:
-                    writer._conn.execute(sql)  # type: ignore[attr-defined]
+            with (pytest.raises((OperationalError, IntegrityError), match="append-only"),
+                  ledger.store.writer() as writer):
+                writer._conn.execute(sql)  # type: ignore[attr-defined]
         assert ledger.size() == 2
 
     # -- tampering, caught by `habeas verify` ----------------------------------------------

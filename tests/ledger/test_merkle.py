@@ -8,10 +8,10 @@ import hashlib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.ledger import reference
 
 from habeas.errors import VerificationError
 from habeas.ledger import merkle
-from tests.ledger import reference
 
 LEAF_INPUTS = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657",
                "606162636465666768696a6b6c6d6e6f"]

@@ -7,12 +7,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from tests.ledger.conformance import LedgerContract, Statement, draft
 
 from habeas.errors import ConfigError, OperationalError
 from habeas.ledger import Ledger
 from habeas.ledger.store import parse_store_url
 from habeas.ledger.store.sqlite import translate
-from tests.ledger.conformance import LedgerContract, Statement, draft
 
 TRIGGERS = [f"{table}_no_{verb}" for table in ("meta", "records", "nodes", "checkpoints")
             for verb in ("update", "delete")]

@@ -32,7 +32,7 @@ def _read_drafts(source: str) -> list[RecordDraft]:
         text = handle.read() if handle else Path(source).read_text(encoding="utf-8")
     except OSError as error:
         raise ValidationError(Problem(source, source, f"cannot read: {error.strerror}")) from None
-    drafts = []
+    drafts: list[RecordDraft] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -189,9 +189,8 @@ def verify(db: DbOption = None,
         except OSError as error:
             raise ValidationError(Problem("--checkpoint", str(checkpoint_file),
                                           f"cannot read: {error.strerror}")) from None
-    with Ledger.open(resolve_db(db)) as ledger:
-        with _progress(ledger.size() >= PROGRESS_FROM) as progress:
-            report = ledger.verify(given, progress)
+    with Ledger.open(resolve_db(db)) as ledger, _progress(ledger.size() >= PROGRESS_FROM) as bar:
+        report = ledger.verify(given, bar)
     extra = (f", consistent with the given checkpoint of size {report.given.size}"
              if report.given else "")
     typer.echo(f"intact: {report.size} records, root {report.root.hex()}, "
