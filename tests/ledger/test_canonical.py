@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from habeas.errors import ValidationError
-from habeas.ledger.canonical import MAX_SAFE_INTEGER, canonical_bytes, fast_path_safe
+from habeas.ledger import canonical
+from habeas.ledger.canonical import MAX_SAFE_INTEGER, canonical_bytes
 
 text = st.text(st.characters(codec="utf-8"), max_size=12)  # any code point but surrogates
 scalars = st.none() | st.booleans() | st.integers(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER) | text
@@ -23,9 +24,8 @@ json_values = st.recursive(
 
 @settings(max_examples=500, deadline=None)
 @given(json_values)
-def test_fast_path_equals_rfc8785(value: Any) -> None:
-    if fast_path_safe(value):
-        assert canonical_bytes(value) == rfc8785.dumps(value)
+def test_every_float_free_value_is_encoded_as_rfc8785(value: Any) -> None:
+    assert canonical_bytes(value) == rfc8785.dumps(value)
 
 
 @settings(max_examples=200, deadline=None)
@@ -36,12 +36,18 @@ def test_every_value_is_encoded_as_rfc8785(value: Any) -> None:
     assert canonical_bytes(value) == rfc8785.dumps(value)
 
 
-def test_fast_path_declines_what_it_cannot_prove() -> None:
-    assert fast_path_safe({"a": [1, "x", None, True, {"b": "é"}]})
-    assert not fast_path_safe({"a": 1.5})
-    assert not fast_path_safe({"\U0001F600": 1})  # key outside the BMP: sort orders differ
-    assert not fast_path_safe({"a": 2**53})
-    assert not fast_path_safe({"a": "\ud800"})
+def test_plain_values_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = {"a": [1, "x", None, True, {"b": "é", "c": -MAX_SAFE_INTEGER}], "ü": "\ue000"}
+    expected = rfc8785.dumps(plain)
+
+    def refuse(value: Any) -> bytes:
+        raise AssertionError(f"slow path taken for {value!r}")
+
+    monkeypatch.setattr(canonical.rfc8785, "dumps", refuse)
+    assert canonical_bytes(plain) == expected
+    for not_plain in ({"a": 1.5}, {"\U0001F600": 1}, {"a": 2**53}, {1: "a"}):
+        with pytest.raises(AssertionError, match="slow path"):
+            canonical_bytes(not_plain)
 
 
 def test_keys_outside_the_bmp_sort_by_utf16() -> None:
