@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.ledger.conformance import run_cli
 
 from habeas.ledger import InclusionProof, Ledger, Verifier
-from tests.ledger.conformance import run_cli
 
 VKEY = re.compile(r"^habeas\.local/[0-9a-f-]{36}\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}\n$")
 LINES = (

@@ -12,6 +12,7 @@ from tests.ledger.test_canonical import json_values
 
 from habeas.errors import ValidationError
 from habeas.ledger.canonical import canonical_bytes
+from habeas.ledger.merkle import leaf_hash
 from habeas.ledger.records import Prepared, Record, RecordDraft, format_time, validate
 
 times = st.datetimes(timezones=st.just(UTC)).map(lambda d: d.isoformat())
@@ -48,7 +49,10 @@ def test_worked_example_bytes() -> None:
     draft = RecordDraft("order.issued", {"case": "25-cv-766", "form": "oral"},
                         occurred_at="2025-03-15T18:45:00-04:00", source=["Tr. 15 Mar 2025"],
                         actor="clerk@dcd")
-    assert Prepared.of(draft).leaf(0, "2025-03-16T01:02:03.000004Z") == (
+    body = Prepared.of(draft).leaf(0, "2025-03-16T01:02:03.000004Z")
+    assert leaf_hash(body).hex() == \
+        "6bfe7f7b73448b8e03fe1dd89267d55a2277c9fc7a27c582620fa34bcdcb14e9"  # docs/ledger.md
+    assert body == (
         b'{"actor":"clerk@dcd","kind":"order.issued","occurred_at":"2025-03-15T18:45:00-04:00",'
         b'"payload":{"case":"25-cv-766","form":"oral"},"recorded_at":"2025-03-16T01:02:03.000004Z",'
         b'"seq":0,"source":["Tr. 15 Mar 2025"]}')
