@@ -258,9 +258,9 @@ class Ledger:
         return self._checkpoint_note(size, self.root(size))
 
     def _checkpoint_note(self, size: int, root: bytes) -> str:
-        for stored_size, note in reversed(self.store.checkpoints()):
-            if stored_size == size:
-                return note
+        stored = self.store.checkpoint_at(size)
+        if stored is not None:
+            return stored
         note = Checkpoint(self.origin, size, root).sign(self._signing_key())
         self.store.add_checkpoint(size, note, format_time(self._clock()))
         return note

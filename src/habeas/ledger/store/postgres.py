@@ -35,6 +35,7 @@ SCHEMA = [
         size BIGINT NOT NULL,
         note TEXT NOT NULL,
         issued_at TEXT NOT NULL)""",
+    "CREATE INDEX checkpoints_size ON checkpoints (size)",
     f"""CREATE FUNCTION habeas_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$""",
     *(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
@@ -204,6 +205,12 @@ class PostgresStore:
         with self._transaction("reading") as conn:
             return [(int(size), str(note)) for size, note in conn.execute(
                 "SELECT size, note FROM checkpoints ORDER BY id")]
+
+    def checkpoint_at(self, size: int) -> str | None:
+        with self._transaction("reading") as conn:
+            found = conn.execute("SELECT note FROM checkpoints WHERE size = %s ORDER BY id "
+                                 "LIMIT 1", (size,)).fetchone()
+            return None if found is None else str(found[0])
 
     def close(self) -> None:
         with self._lock:

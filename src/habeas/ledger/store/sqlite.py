@@ -35,6 +35,7 @@ CREATE TABLE checkpoints (
     note TEXT NOT NULL,
     issued_at TEXT NOT NULL
 );
+CREATE INDEX checkpoints_size ON checkpoints (size);
 """ + "".join(
     f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
     f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END;\n"
@@ -213,6 +214,12 @@ class SQLiteStore:
         with self._transaction("reading", "BEGIN") as conn:
             return [(int(size), str(note)) for size, note in conn.execute(
                 "SELECT size, note FROM checkpoints ORDER BY id")]
+
+    def checkpoint_at(self, size: int) -> str | None:
+        with self._transaction("reading", "BEGIN") as conn:
+            found = conn.execute("SELECT note FROM checkpoints WHERE size = ? ORDER BY id "
+                                 "LIMIT 1", (size,)).fetchone()
+            return None if found is None else str(found[0])
 
     def close(self) -> None:
         with self._lock:
