@@ -1,0 +1,15 @@
+"""Evidence importers: court orders from CourtListener, flight tracks from OpenSky, manifests.
+
+Each reader turns one input into a :class:`Report` of domain objects taken and rows refused
+(line, field, value, rule) and writes nothing; :func:`append_report` is the one step that
+writes, all or nothing unless told to skip bad rows. See docs/importers.md.
+"""
+
+from habeas.importers.append import append_report, check, record_fields
+from habeas.importers.courtlistener import guess_kind, is_order, read_courtlistener
+from habeas.importers.report import Refusal, Report, Taken
+
+__all__ = [
+    "Refusal", "Report", "Taken", "append_report", "check", "guess_kind", "is_order",
+    "read_courtlistener", "record_fields",
+]
