@@ -24,7 +24,7 @@ def test_the_territorial_sea_counts_as_territory() -> None:
     """A point a few km off a straight stretch of the Texas coast is inside on the best
     estimate, and uncertain once the coastline's generalisation is allowed for."""
     territory = us_territory()
-    assert TERRITORIAL_SEA_KM == pytest.approx(22.224)
+    assert pytest.approx(22.224) == TERRITORIAL_SEA_KM
     # Walk east from the Texas coast at 28.5 N until the best estimate says outside.
     lon = -96.5
     while territory.contains(lon, 28.5):
