@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def test_flagship_track_brackets_the_truth(case: Case, tmp_path: Path) -> None:
     positions = events(report, "position")
     assert positions[0].at.earliest == departed.at.latest        # the first airborne sample
     assert positions[-1].at.earliest == landed.at.earliest       # the last airborne sample
-    gaps = [b.at.earliest - a.at.earliest for a, b in zip(positions, positions[1:], strict=False)]
+    gaps = [b.at.earliest - a.at.earliest for a, b in itertools.pairwise(positions)]
     assert all(gap >= timedelta(minutes=5) for gap in gaps[:-1])
     assert report.ignored["another aircraft"] > 0
     assert {t.obj.id for t in report.taken if t.section == "sources"} == \
@@ -154,7 +155,7 @@ def test_thinning_keeps_first_and_last(times: list[datetime], minutes: int) -> N
     assert kept[0] == samples[0] and kept[-1] == samples[-1]
     inner = kept[:-1]
     assert all(b.time - a.time >= timedelta(minutes=minutes)
-               for a, b in zip(inner, inner[1:], strict=False))
+               for a, b in itertools.pairwise(inner))
 
 
 @settings(max_examples=60, deadline=None)

@@ -7,12 +7,13 @@ writes, all or nothing unless told to skip bad rows. See docs/importers.md.
 
 from habeas.importers.append import append_report, check, record_fields
 from habeas.importers.courtlistener import guess_kind, is_order, read_courtlistener
+from habeas.importers.manifest import read_manifest
 from habeas.importers.opensky import normalise_callsign, read_opensky, target_for
 from habeas.importers.report import Refusal, Report, Taken
 from habeas.importers.tracks import Sample, Thinner, thin
 
 __all__ = [
     "Refusal", "Report", "Sample", "Taken", "Thinner", "append_report", "check", "guess_kind",
-    "is_order", "normalise_callsign", "read_courtlistener", "read_opensky", "record_fields",
+    "is_order", "normalise_callsign", "read_courtlistener", "read_manifest", "read_opensky", "record_fields",
     "target_for", "thin",
 ]
