@@ -6,6 +6,7 @@ writes, all or nothing unless told to skip bad rows. See docs/importers.md.
 """
 
 from habeas.importers.append import append_report, check, record_fields
+from habeas.importers.bearing import OrderToConfirm, unconfirmed_orders_bearing_on
 from habeas.importers.courtlistener import guess_kind, is_order, read_courtlistener
 from habeas.importers.manifest import read_manifest
 from habeas.importers.opensky import normalise_callsign, read_opensky, target_for
@@ -13,7 +14,7 @@ from habeas.importers.report import Refusal, Report, Taken
 from habeas.importers.tracks import Sample, Thinner, thin
 
 __all__ = [
-    "Refusal", "Report", "Sample", "Taken", "Thinner", "append_report", "check", "guess_kind",
-    "is_order", "normalise_callsign", "read_courtlistener", "read_manifest", "read_opensky", "record_fields",
-    "target_for", "thin",
+    "OrderToConfirm", "Refusal", "Report", "Sample", "Taken", "Thinner", "append_report", "check",
+    "guess_kind", "is_order", "normalise_callsign", "read_courtlistener", "read_manifest",
+    "read_opensky", "record_fields", "target_for", "thin", "unconfirmed_orders_bearing_on",
 ]
