@@ -28,8 +28,8 @@ class Problem:
     rule: str
 
     def __str__(self) -> str:
-        if self.value in ("", None) and not self.path:
-            return self.rule
+        if self.value is None or (self.value == "" and not self.path):
+            return f"{self.path}: {self.rule}" if self.path else self.rule
         shown = repr(self.value)
         if len(shown) > 80:
             shown = shown[:77] + "..."

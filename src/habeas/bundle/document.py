@@ -11,8 +11,20 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from habeas.domain import (
-    Agreement, Authority, Event, Group, Holder, Model, Motion, Movement, Notice, Order,
-    Person, Place, Source, Statement,
+    Agreement,
+    Authority,
+    Event,
+    Group,
+    Holder,
+    Model,
+    Motion,
+    Movement,
+    Notice,
+    Order,
+    Person,
+    Place,
+    Source,
+    Statement,
 )
 from habeas.domain.base import Id
 from habeas.domain.time import zone

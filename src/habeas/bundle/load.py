@@ -30,6 +30,11 @@ LIST_SECTIONS = ("notices", "events")
 
 def load_bundle(path: str | Path) -> Case:
     """Read and validate the bundle at ``path`` (YAML or JSON)."""
+    return bundle_from_data(load_bundle_data(path), source=str(path))
+
+
+def load_bundle_data(path: str | Path) -> Any:
+    """Read and parse the file at ``path`` without validating it as a bundle."""
     file = Path(path)
     try:
         size = file.stat().st_size
@@ -42,11 +47,16 @@ def load_bundle(path: str | Path) -> Case:
                               source=str(file)) from None
     except UnicodeDecodeError:
         raise ValidationError(Problem("", str(file), "not UTF-8 text"), source=str(file)) from None
-    return parse_bundle(text, source=str(file))
+    return parse_data(text, source=str(file))
 
 
 def parse_bundle(text: str, *, source: str = "<bundle>") -> Case:
-    """Validate bundle ``text``; JSON is YAML, so one parser reads both."""
+    """Validate bundle ``text`` (YAML or JSON)."""
+    return bundle_from_data(parse_data(text, source=source), source=source)
+
+
+def parse_data(text: str, *, source: str = "<bundle>") -> Any:
+    """Parse YAML or JSON text as plain data; JSON goes to the faster JSON parser."""
     try:
         data = json.loads(text) if text.lstrip().startswith("{") else load_yaml(text)
     except (yaml.YAMLError, json.JSONDecodeError) as error:
@@ -55,7 +65,7 @@ def parse_bundle(text: str, *, source: str = "<bundle>") -> Case:
                               source=source) from None
     except RecursionError:
         raise ValidationError(Problem("", "", "nested too deeply"), source=source) from None
-    return bundle_from_data(data, source=source)
+    return data
 
 
 def bundle_from_data(data: Any, *, source: str = "<bundle>") -> Case:
@@ -161,7 +171,10 @@ def problems_from_pydantic(error: pydantic.ValidationError) -> list[Problem]:
         message = item["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, "):]
+        value = item.get("input")
         if item["type"] == "extra_forbidden":
             message = "unknown field"
-        problems.append(Problem(path, item.get("input"), message))
+        elif item["type"] == "missing":
+            value, message = None, "required field"
+        problems.append(Problem(path, value, message))
     return problems

@@ -9,10 +9,11 @@ from __future__ import annotations
 import typer
 
 from habeas.cli import case, law, ledger, reports, service
-from habeas.cli.common import run_app
+from habeas.cli.common import HabeasGroup
 
 app = typer.Typer(
     name="habeas",
+    cls=HabeasGroup,
     help="Habeas: a custody ledger in which court orders are executable.",
     no_args_is_help=True,
     add_completion=False,
@@ -25,4 +26,4 @@ for module in (ledger, case, law, service, reports):
 
 def main() -> None:
     """Entry point of the console script."""
-    run_app(app)
+    app()

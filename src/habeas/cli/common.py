@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from habeas.errors import ConfigError, HabeasError, ValidationError, VerificationError
 
@@ -38,10 +38,13 @@ def exit_code_for(error: HabeasError) -> int:
     return 3
 
 
-def run_app(app: typer.Typer) -> None:
-    """Run the app and turn a ``HabeasError`` into one clean line on stderr."""
-    try:
-        app(standalone_mode=True)
-    except HabeasError as error:
-        typer.echo(f"Error: {error}", err=True)
-        sys.exit(exit_code_for(error))
+class HabeasGroup(TyperGroup):
+    """The command group: a ``HabeasError`` from any command becomes one ``Error: ...`` line
+    on stderr and its exit code, in the console script and under test runners alike."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HabeasError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(exit_code_for(error)) from None

@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+
+def _id(value: str) -> str:
+    if not _ID.fullmatch(value):
+        raise PydanticCustomError(
+            "habeas_id", "not an id: letters, digits, '.', '_', ':' or '-', starting with a "
+            "letter or digit, at most 100")
+    return value
+
+
+def _country(value: str) -> str:
+    if not _COUNTRY.fullmatch(value):
+        raise PydanticCustomError(
+            "habeas_country", "not an ISO 3166-1 alpha-2 country code such as US or SV")
+    return value
+
 
 Id = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$"),
-    Field(description="an identifier: letters, digits, '.', '_', ':' or '-', at most 100"),
+    str, AfterValidator(_id),
+    WithJsonSchema({"type": "string", "pattern": "^" + _ID.pattern + "$",
+                    "description": "an identifier: letters, digits, '.', '_', ':' or '-'"}),
 ]
 Country = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Z]{2}$"),
-    Field(description="ISO 3166-1 alpha-2 country code, e.g. US, SV"),
+    str, AfterValidator(_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{2}$",
+                    "description": "ISO 3166-1 alpha-2 country code, e.g. US, SV"}),
 ]
 
 

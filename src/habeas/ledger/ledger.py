@@ -1,0 +1,344 @@
+"""The ``Ledger`` facade: the one place where drafts are validated, sequenced, hashed into the
+tree and committed, and where roots, proofs and checkpoints are made from stored subtrees."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from habeas.errors import HabeasError, IntegrityError, NotFoundError, Problem, ValidationError
+from habeas.ledger import keys, merkle
+from habeas.ledger.canonical import canonical_bytes, fast_path_safe
+from habeas.ledger.checkpoint import Checkpoint
+from habeas.ledger.note import Signer, Verifier
+from habeas.ledger.proofs import ConsistencyProof, InclusionProof
+from habeas.ledger.records import (
+    JsonObject,
+    Record,
+    RecordDraft,
+    format_time,
+    leaf_bytes,
+    parse_time,
+    validate,
+)
+from habeas.ledger.sequencer import GroupCommit, Request
+from habeas.ledger.store import Node, Row, Store, Writer, open_store
+from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
+
+Clock = Callable[[], datetime]
+FORMAT_VERSION = "1"
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """One caller's validated drafts, with their leaf content already built."""
+
+    drafts: Sequence[RecordDraft]
+    contents: list[JsonObject]
+    expected_size: int | None
+
+
+class Ledger:
+    """An append-only, verifiable log of records in one database."""
+
+    def __init__(self, store: Store, key_path: Path | None, clock: Clock,
+                 signer: Signer | None = None) -> None:
+        self.store = store
+        meta = store.meta()
+        self.origin = meta["origin"]
+        self.ledger_id = meta["ledger_id"]
+        self._verifier = Verifier.parse(meta["verifier_key"])
+        self._key_path = key_path
+        self._signer = signer
+        self._clock = clock
+        self._group: GroupCommit[_Batch] = GroupCommit(self._commit)
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def init(cls, url: str, key_path: str | os.PathLike[str] | None = None,
+             origin: str | None = None, clock: Clock = system_clock) -> Ledger:
+        """Create a ledger and its Ed25519 signing key (written with mode 0600)."""
+        path = keys.default_key_path(url, key_path)
+        if path is not None:
+            keys.check_free(path)
+        ledger_id = str(uuid.uuid4())
+        origin = origin or f"habeas.local/{ledger_id}"
+        signer = Signer.generate(origin)
+        store = open_store(url)
+        store.initialize({"format_version": FORMAT_VERSION, "ledger_id": ledger_id,
+                          "origin": origin, "verifier_key": signer.verifier().text(),
+                          "created_at": format_time(clock())})
+        if path is not None:
+            keys.write_key(path, signer)
+        return cls(store, path, clock, signer)
+
+    @classmethod
+    def open(cls, url: str, key_path: str | os.PathLike[str] | None = None,
+             clock: Clock = system_clock) -> Ledger:
+        """Open an existing ledger; the signing key is read only when a checkpoint is signed."""
+        return cls(open_store(url), keys.default_key_path(url, key_path), clock)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def verifier_key(self) -> str:
+        """The C2SP verifier key (``name+hash+base64``) that checks this log's checkpoints."""
+        return self._verifier.text()
+
+    # -- appending -------------------------------------------------------------------------
+
+    def append(self, drafts: Sequence[RecordDraft], expected_size: int | None = None
+               ) -> list[Record]:
+        """Append a batch atomically and durably; returns its records in order.
+
+        A draft whose idempotency key is already in the log with the same content yields the
+        original record; with other content the batch is refused (``IntegrityError``), as it
+        is when ``expected_size`` is given and the log has another size.
+        """
+        batch = _Batch(drafts, self._prepare(drafts), expected_size)
+        records: list[Record] = self._group.submit(batch)
+        return records
+
+    @staticmethod
+    def _prepare(drafts: Sequence[RecordDraft]) -> list[JsonObject]:
+        problems: list[Problem] = []
+        contents: list[JsonObject] = []
+        for i, draft in enumerate(drafts):
+            found = validate(draft, f"records[{i}]")
+            if found:
+                problems.extend(found)
+                continue
+            content = draft.content()
+            if not fast_path_safe(content):
+                try:
+                    canonical_bytes(content)
+                except ValidationError as error:
+                    problems.append(Problem(f"records[{i}]", error.problems[0].value,
+                                            error.problems[0].rule))
+            contents.append(content)
+        if problems:
+            raise ValidationError(problems)
+        return contents
+
+    def _commit(self, requests: list[Request[_Batch]]) -> None:
+        with self.store.writer() as writer:
+            size = writer.size()
+            last = writer.last_recorded_at()
+            recorded_at = format_time(self._clock())
+            if last is not None and last > recorded_at:
+                recorded_at = last  # the wall clock stepped back: time in the log never does
+            moment = parse_time(recorded_at)
+            wanted = [c["idempotency_key"] for r in requests for c in r.work.contents
+                      if "idempotency_key" in c]
+            known = writer.by_idempotency_keys(wanted) if wanted else {}
+            nodes: list[Node] = []
+            tree = _frontier(writer, size, nodes)
+            rows: list[Row] = []
+            pending: dict[str, tuple[Record, bytes]] = {}
+            for request in requests:
+                mark = (tree.size, list(tree.stack), len(nodes), len(rows), dict(pending))
+                try:
+                    request.result = self._place(request.work, tree, rows, recorded_at, moment,
+                                                 known, pending)
+                except HabeasError as error:
+                    request.error = error
+                    tree.size, tree.stack = mark[0], mark[1]
+                    del nodes[mark[2]:], rows[mark[3]:]
+                    pending = mark[4]
+            if rows:
+                writer.insert(rows, nodes)
+
+    def _place(self, batch: _Batch, tree: merkle.CompactRange, rows: list[Row],
+               recorded_at: str, moment: datetime, known: dict[str, Row],
+               pending: dict[str, tuple[Record, bytes]]) -> list[Record]:
+        replayed: list[Record | None] = []
+        for i, content in enumerate(batch.contents):
+            key = content.get("idempotency_key")
+            replayed.append(None if key is None else _replay(i, key, content, known, pending))
+        if batch.expected_size is not None and tree.size != batch.expected_size and not all(
+                replayed):
+            raise IntegrityError(f"expected the log to hold {batch.expected_size} records, "
+                                 f"it holds {tree.size}")
+        records: list[Record] = []
+        for i, (draft, content, old) in enumerate(zip(batch.drafts, batch.contents, replayed,
+                                                      strict=True)):
+            if old is not None:
+                records.append(old)
+                continue
+            seq = tree.size
+            for name in ("corrects", "retracts"):
+                target = content.get(name)
+                if target is not None and target >= seq:
+                    raise ValidationError(Problem(f"records[{i}].{name}", target,
+                                                  f"must name an earlier seq (this record "
+                                                  f"would be seq {seq})"))
+            body = leaf_bytes(seq, recorded_at, content)
+            leaf = merkle.leaf_hash(body)
+            tree.append(leaf)
+            rows.append(Row(seq, recorded_at, draft.kind, content.get("idempotency_key"), body,
+                            leaf))
+            record = Record(seq, moment, draft.kind, content["payload"], draft.occurred_at,
+                            tuple(content["source"]), draft.actor, draft.idempotency_key,
+                            draft.corrects, draft.retracts, leaf)
+            if draft.idempotency_key is not None:
+                pending[draft.idempotency_key] = (record, canonical_bytes(content))
+            records.append(record)
+        return records
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def size(self) -> int:
+        return self.store.size()
+
+    def get(self, seq: int) -> Record:
+        row = self.store.row(seq)
+        if row is None:
+            raise NotFoundError(f"seq {seq}: no such record (the log holds {self.size()})")
+        return Record.from_leaf(row.body, row.leaf_hash)
+
+    def scan(self, start: int = 0, end: int | None = None, batch: int = 1000
+             ) -> Iterator[Record]:
+        """Records ``start <= seq < end`` in order, read in batches."""
+        end = self.size() if end is None else end
+        for rows in self.store.rows(start, end, batch):
+            for row in rows:
+                yield Record.from_leaf(row.body, row.leaf_hash)
+
+    def size_at(self, known_at: datetime) -> int:
+        """How many records the log held at recorded time ``known_at``: since recorded_at
+        never decreases, those records are a prefix, found by binary search (O(log n))."""
+        moment = format_time(known_at)
+        low, high = 0, self.size()
+        while low < high:
+            middle = (low + high) // 2
+            row = self.store.row(middle)
+            if row is not None and row.recorded_at <= moment:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def scan_known_at(self, known_at: datetime) -> Iterator[Record]:
+        """The log as it stood at recorded time ``known_at``."""
+        return self.scan(0, self.size_at(known_at))
+
+    # -- tree, proofs, checkpoints ---------------------------------------------------------
+
+    def _size_or_current(self, size: int | None) -> int:
+        current = self.size()
+        if size is None:
+            return current
+        if not 0 <= size <= current:
+            raise NotFoundError(f"tree size {size}: the log holds {current} records")
+        return size
+
+    def root(self, size: int | None = None) -> bytes:
+        """The Merkle root at ``size`` (default: now), from O(log n) stored subtrees."""
+        size = self._size_or_current(size)
+        keys_ = merkle.root_keys(size)
+        found = self.store.hashes(keys_)
+        return merkle.fold([found[key] for key in keys_])
+
+    def inclusion_proof(self, seq: int, size: int | None = None) -> InclusionProof:
+        size = self._size_or_current(size)
+        if not 0 <= seq < size:
+            raise NotFoundError(f"seq {seq}: not in the tree of size {size}")
+        groups = merkle.inclusion_keys(seq, size)
+        wanted = [(0, seq), *merkle.root_keys(size), *(k for g in groups for k in g)]
+        found = self.store.hashes(wanted)
+        root = merkle.fold([found[key] for key in merkle.root_keys(size)])
+        return InclusionProof(seq, size, found[(0, seq)],
+                              tuple(merkle.assemble(groups, found)), root,
+                              self._checkpoint_note(size, root))
+
+    def consistency_proof(self, old_size: int, new_size: int | None = None
+                          ) -> ConsistencyProof:
+        new_size = self._size_or_current(new_size)
+        if not 0 <= old_size <= new_size:
+            raise NotFoundError(f"tree size {old_size}: must be between 0 and {new_size}")
+        groups = merkle.consistency_keys(old_size, new_size)
+        old_keys, new_keys = merkle.root_keys(old_size), merkle.root_keys(new_size)
+        found = self.store.hashes([*old_keys, *new_keys, *(k for g in groups for k in g)])
+        new_root = merkle.fold([found[key] for key in new_keys])
+        return ConsistencyProof(old_size, new_size, merkle.fold([found[k] for k in old_keys]),
+                                new_root, tuple(merkle.assemble(groups, found)),
+                                self._checkpoint_note(new_size, new_root))
+
+    def checkpoint(self, size: int | None = None) -> str:
+        """The signed checkpoint note for ``size`` (default: now); every one issued is kept."""
+        size = self._size_or_current(size)
+        return self._checkpoint_note(size, self.root(size))
+
+    def _checkpoint_note(self, size: int, root: bytes) -> str:
+        for stored_size, note in reversed(self.store.checkpoints()):
+            if stored_size == size:
+                return note
+        note = Checkpoint(self.origin, size, root).sign(self._signing_key())
+        self.store.add_checkpoint(size, note, format_time(self._clock()))
+        return note
+
+    def _signing_key(self) -> Signer:
+        if self._signer is None:
+            if self._key_path is None:
+                raise NotFoundError("this in-memory ledger has no signing key")
+            signer = keys.read_key(self._key_path)
+            if signer.verifier().text() != self._verifier.text():
+                raise IntegrityError(f"key file {self._key_path}: is not this ledger's key "
+                                     f"(its verifier key is {self._verifier.text()})")
+            self._signer = signer
+        return self._signer
+
+    def checkpoints(self) -> list[str]:
+        """Every checkpoint note issued so far, oldest first."""
+        return [note for _, note in self.store.checkpoints()]
+
+    def verify(self, checkpoint: str | None = None, progress: ProgressFn | None = None
+               ) -> VerifyReport:
+        """Recompute every leaf and the root; check every stored checkpoint and, if given, an
+        earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
+        return verify_log(self.store, self._verifier, self.origin, checkpoint, progress)
+
+
+def _frontier(writer: Writer, size: int, nodes: list[Node]) -> merkle.CompactRange:
+    keys_ = merkle.root_keys(size)
+    found = writer.hashes(keys_)
+    missing = [key for key in keys_ if key not in found]
+    if missing:
+        raise IntegrityError(f"the stored tree lacks node {missing[0]} at size {size}; "
+                             "run `habeas verify`")
+    return merkle.CompactRange.from_frontier(
+        size, [found[key] for key in keys_],
+        lambda level, index, digest: nodes.append(Node(level, index, digest)))
+
+
+def _replay(i: int, key: str, content: JsonObject, known: dict[str, Row],
+            pending: dict[str, tuple[Record, bytes]]) -> Record | None:
+    """The record already logged under ``key`` if its content is the same; else refuse."""
+    mine = canonical_bytes(content)
+    if key in pending:
+        record, theirs = pending[key]
+    elif key in known:
+        row = known[key]
+        record = Record.from_leaf(row.body, row.leaf_hash)
+        theirs = canonical_bytes(record.draft().content())
+    else:
+        return None
+    if mine != theirs:
+        raise IntegrityError(f"records[{i}].idempotency_key: {key!r} was used for seq "
+                             f"{record.seq} with other content")
+    return record

@@ -1,0 +1,234 @@
+"""Records: what a caller submits (``RecordDraft``), what the log holds (``Record``), the rules
+a draft must follow, and the exact object whose canonical bytes become the leaf.
+
+The leaf object has the keys ``seq``, ``recorded_at``, ``kind``, ``payload``, ``source`` and
+``actor`` always, and ``occurred_at``, ``idempotency_key``, ``corrects``, ``retracts`` only
+when set: an absent optional is omitted, never ``null``, so adding an optional field later
+does not change old leaves. ``docs/ledger.md`` is the reference for third parties.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from habeas.errors import Problem, ValidationError
+from habeas.ledger.canonical import canonical_bytes
+
+Interval = tuple[str, str]
+OccurredAt = str | Interval
+JsonObject = dict[str, Any]
+
+KIND_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:/-]{0,199}")
+MAX_KEY_LENGTH = 512
+
+
+def format_time(moment: datetime) -> str:
+    """RFC 3339 in UTC with microseconds and ``Z``: fixed width, so text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> datetime:
+    """Read ``format_time`` output (or any ISO 8601 instant with an offset) as aware UTC."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class RecordDraft:
+    """A record before the log gives it a place: everything the caller vouches for."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    occurred_at: OccurredAt | None = None
+    source: Sequence[Any] = ()
+    actor: str = ""
+    idempotency_key: str | None = None
+    corrects: int | None = None
+    retracts: int | None = None
+
+    def content(self) -> JsonObject:
+        """The caller's part of the leaf object, optionals omitted when absent."""
+        content: JsonObject = {
+            "kind": self.kind,
+            "payload": dict(self.payload),
+            "source": list(self.source),
+            "actor": self.actor,
+        }
+        if self.occurred_at is not None:
+            content["occurred_at"] = (self.occurred_at if isinstance(self.occurred_at, str)
+                                      else list(self.occurred_at))
+        for name in ("idempotency_key", "corrects", "retracts"):
+            value = getattr(self, name)
+            if value is not None:
+                content[name] = value
+        return content
+
+    @classmethod
+    def from_json(cls, data: Any, path: str = "") -> RecordDraft:
+        """A draft from a decoded JSON object (a line of ``habeas append``); rejects unknown
+        fields so a typo is not silently dropped."""
+        if not isinstance(data, dict):
+            raise ValidationError(Problem(path, type(data).__name__, "must be a JSON object"))
+        unknown = sorted(set(data) - _DRAFT_FIELDS)
+        if unknown:
+            raise ValidationError([Problem(_join(path, name), data[name], "unknown field")
+                                   for name in unknown])
+        if "kind" not in data or "payload" not in data:
+            raise ValidationError(Problem(path, sorted(data), "needs 'kind' and 'payload'"))
+        occurred = data.get("occurred_at")
+        if isinstance(occurred, list) and len(occurred) == 2:
+            occurred = (occurred[0], occurred[1])
+        return cls(kind=data["kind"], payload=data["payload"], occurred_at=occurred,
+                   source=data.get("source", ()), actor=data.get("actor", ""),
+                   idempotency_key=data.get("idempotency_key"),
+                   corrects=data.get("corrects"), retracts=data.get("retracts"))
+
+
+_DRAFT_FIELDS = {"kind", "payload", "occurred_at", "source", "actor", "idempotency_key",
+                 "corrects", "retracts"}
+
+
+@dataclass(frozen=True)
+class Record:
+    """A record in the log. ``leaf_hash`` is ``SHA-256(0x00 || canonical bytes)``."""
+
+    seq: int
+    recorded_at: datetime
+    kind: str
+    payload: JsonObject
+    occurred_at: OccurredAt | None = None
+    source: tuple[Any, ...] = ()
+    actor: str = ""
+    idempotency_key: str | None = None
+    corrects: int | None = None
+    retracts: int | None = None
+    leaf_hash: bytes = field(default=b"", compare=False)
+
+    def draft(self) -> RecordDraft:
+        return RecordDraft(self.kind, self.payload, self.occurred_at, self.source, self.actor,
+                           self.idempotency_key, self.corrects, self.retracts)
+
+    def leaf_object(self) -> JsonObject:
+        """The object whose RFC 8785 bytes are the leaf (everything but the leaf hash)."""
+        return {"seq": self.seq, "recorded_at": format_time(self.recorded_at),
+                **self.draft().content()}
+
+    def to_json(self) -> JsonObject:
+        """The leaf object plus ``leaf_hash`` in hex: what ``habeas log --json`` prints."""
+        return {**self.leaf_object(), "leaf_hash": self.leaf_hash.hex()}
+
+    @classmethod
+    def from_leaf(cls, body: bytes, leaf_hash: bytes) -> Record:
+        """Rebuild a record from its stored canonical bytes."""
+        data = json.loads(body)
+        occurred = data.get("occurred_at")
+        return cls(seq=data["seq"], recorded_at=parse_time(data["recorded_at"]),
+                   kind=data["kind"], payload=data["payload"],
+                   occurred_at=tuple(occurred) if isinstance(occurred, list) else occurred,
+                   source=tuple(data["source"]), actor=data["actor"],
+                   idempotency_key=data.get("idempotency_key"),
+                   corrects=data.get("corrects"), retracts=data.get("retracts"),
+                   leaf_hash=leaf_hash)
+
+
+def leaf_bytes(seq: int, recorded_at: str, content: JsonObject) -> bytes:
+    """Canonical bytes of the leaf object for a validated draft's ``content()``."""
+    return canonical_bytes({"seq": seq, "recorded_at": recorded_at, **content})
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_time(path: str, value: Any, problems: list[Problem]) -> datetime | None:
+    if not isinstance(value, str):
+        problems.append(Problem(path, value, "must be an ISO 8601 string with a UTC offset"))
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        problems.append(Problem(path, value, "must be an ISO 8601 instant with a UTC offset"))
+        return None
+
+
+def _check_json(path: str, value: Any, problems: list[Problem]) -> None:
+    """Payload and sources must be JSON: string keys, finite numbers, known types."""
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, dict):
+            for key, sub in item.items():
+                if not isinstance(key, str):
+                    problems.append(Problem(where, key, "object keys must be strings"))
+                else:
+                    stack.append((_join(where, key), sub))
+        elif isinstance(item, list | tuple):
+            stack.extend((f"{where}[{i}]", sub) for i, sub in enumerate(item))
+        elif isinstance(item, float) and not math.isfinite(item):
+            problems.append(Problem(where, item, "numbers must be finite"))
+        elif not (item is None or isinstance(item, str | int | float)):
+            problems.append(Problem(where, type(item).__name__, "is not a JSON value"))
+
+
+def validate(draft: RecordDraft, path: str = "") -> list[Problem]:
+    """Every rule a draft breaks on its own (rules needing the log are the ledger's)."""
+    problems: list[Problem] = []
+
+    def at(name: str) -> str:
+        return _join(path, name)
+
+    if not isinstance(draft.kind, str) or not KIND_PATTERN.fullmatch(draft.kind):
+        problems.append(Problem(at("kind"), draft.kind,
+                                "must be 1-200 characters: letters, digits and _.:/- "
+                                "(starting with a letter or digit)"))
+    if not isinstance(draft.payload, Mapping):
+        problems.append(Problem(at("payload"), draft.payload, "must be a JSON object"))
+    else:
+        _check_json(at("payload"), dict(draft.payload), problems)
+    occurred = draft.occurred_at
+    if isinstance(occurred, tuple | list):
+        if len(occurred) != 2:
+            problems.append(Problem(at("occurred_at"), occurred,
+                                    "an interval is [earliest, latest]"))
+        else:
+            earliest = _check_time(at("occurred_at[0]"), occurred[0], problems)
+            latest = _check_time(at("occurred_at[1]"), occurred[1], problems)
+            if earliest and latest and earliest > latest:
+                problems.append(Problem(at("occurred_at"), list(occurred),
+                                        "interval starts after it ends"))
+    elif occurred is not None:
+        _check_time(at("occurred_at"), occurred, problems)
+    if isinstance(draft.source, str | bytes) or not isinstance(draft.source, Sequence):
+        problems.append(Problem(at("source"), draft.source, "must be a list of citations"))
+    else:
+        for i, citation in enumerate(draft.source):
+            if not (isinstance(citation, str) and citation) and not isinstance(citation, dict):
+                problems.append(Problem(at(f"source[{i}]"), citation,
+                                        "a citation is a non-empty string or an object"))
+        _check_json(at("source"), list(draft.source), problems)
+    if not isinstance(draft.actor, str):
+        problems.append(Problem(at("actor"), draft.actor, "must be a string"))
+    key = draft.idempotency_key
+    if key is not None and not (isinstance(key, str) and 0 < len(key) <= MAX_KEY_LENGTH):
+        problems.append(Problem(at("idempotency_key"), key,
+                                f"must be a string of 1-{MAX_KEY_LENGTH} characters"))
+    for name in ("corrects", "retracts"):
+        value = getattr(draft, name)
+        if value is not None and not (_is_int(value) and value >= 0):
+            problems.append(Problem(at(name), value, "must be a seq (an integer >= 0)"))
+    if draft.corrects is not None and draft.retracts is not None:
+        problems.append(Problem(at("retracts"), draft.retracts,
+                                "a record either corrects or retracts, not both"))
+    return problems

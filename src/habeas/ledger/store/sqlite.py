@@ -1,0 +1,219 @@
+"""SQLite backend: the embedded default. WAL with ``synchronous=FULL``, so a commit is on disk
+when it returns; ``BEGIN IMMEDIATE`` takes the single writer lock up front, so processes
+appending at once queue instead of failing half-way."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from habeas.errors import ConfigError, IntegrityError, NotFoundError, OperationalError
+from habeas.ledger.store.base import APPEND_ONLY, Key, Node, Row
+
+_TABLES = ("meta", "records", "nodes", "checkpoints")
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records (
+    seq INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    idempotency_key TEXT UNIQUE,
+    body BLOB NOT NULL,
+    leaf_hash BLOB NOT NULL
+);
+CREATE TABLE nodes (
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE TABLE checkpoints (
+    id INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    issued_at TEXT NOT NULL
+);
+""" + "".join(
+    f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END;\n"
+    for table in _TABLES for verb in ("UPDATE", "DELETE"))
+
+
+def translate(error: sqlite3.Error, where: str) -> Exception:
+    """A driver error as the ``habeas.errors`` class that says what went wrong."""
+    text = str(error)
+    if isinstance(error, sqlite3.IntegrityError):
+        return IntegrityError(f"{where}: {text}")
+    if "full" in text:
+        return OperationalError(f"{where}: the disk is full ({text})")
+    if "readonly" in text or "read-only" in text:
+        return OperationalError(f"{where}: the database is read-only ({text})")
+    if "unable to open" in text:
+        return OperationalError(f"{where}: cannot open the database file ({text})")
+    return OperationalError(f"{where}: {text}")
+
+
+class _Writer:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def size(self) -> int:
+        (last,) = self._conn.execute("SELECT max(seq) FROM records").fetchone()
+        return 0 if last is None else int(last) + 1
+
+    def last_recorded_at(self) -> str | None:
+        found = self._conn.execute(
+            "SELECT recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+        return None if found is None else str(found[0])
+
+    def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
+        return _hashes(self._conn, keys)
+
+    def by_idempotency_keys(self, keys: Sequence[str]) -> dict[str, Row]:
+        found: dict[str, Row] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for raw in self._conn.execute(
+                    f"SELECT {_ROW} FROM records WHERE idempotency_key IN ({marks})", chunk):
+                row = Row(*raw)
+                found[str(row.idempotency_key)] = row
+        return found
+
+    def insert(self, rows: Sequence[Row], nodes: Sequence[Node]) -> None:
+        self._conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
+        self._conn.executemany("INSERT INTO nodes VALUES (?, ?, ?)", nodes)
+
+
+_ROW = "seq, recorded_at, kind, idempotency_key, body, leaf_hash"
+
+
+def _hashes(conn: sqlite3.Connection, keys: Sequence[Key]) -> dict[Key, bytes]:
+    """Fetch node hashes in one statement; level 0 comes from the records themselves."""
+    found: dict[Key, bytes] = {}
+    if not keys:
+        return found
+    leaves = [index for level, index in keys if level == 0]
+    inner = [(level, index) for level, index in keys if level > 0]
+    parts, params = [], []
+    if leaves:
+        parts.append("SELECT 0, seq, leaf_hash FROM records WHERE seq IN "
+                     f"({','.join('?' * len(leaves))})")
+        params.extend(leaves)
+    for level, index in inner:
+        parts.append("SELECT level, idx, hash FROM nodes WHERE level = ? AND idx = ?")
+        params.extend((level, index))
+    for level, index, digest in conn.execute(" UNION ALL ".join(parts), params):
+        found[(level, index)] = bytes(digest)
+    return found
+
+
+class SQLiteStore:
+    """A ledger in one SQLite file (or in memory for ``memory:``)."""
+
+    def __init__(self, path: str, url: str) -> None:
+        self.url = url
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                         timeout=60.0)
+            if path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+        except sqlite3.Error as error:
+            raise translate(error, f"opening {path}") from None
+
+    def initialized(self) -> bool:
+        with self._lock:
+            found = self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+            return found is not None
+
+    def initialize(self, meta: dict[str, str]) -> None:
+        with self._lock, self._transaction("creating the ledger") as conn:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+                raise ConfigError(f"database {self.url}: already holds a ledger")
+            for statement in SCHEMA.split(";\n"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+
+    def meta(self) -> dict[str, str]:
+        if not self.initialized():
+            raise NotFoundError(f"database {self.url}: holds no ledger (run `habeas init`)")
+        with self._lock:
+            return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+
+    @contextmanager
+    def _transaction(self, where: str, begin: str = "BEGIN IMMEDIATE"
+                     ) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._conn.execute(begin)
+                try:
+                    yield self._conn
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as error:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise translate(error, where) from None
+
+    @contextmanager
+    def writer(self) -> Iterator[_Writer]:
+        with self._transaction("appending") as conn:
+            yield _Writer(conn)
+
+    def size(self) -> int:
+        with self._transaction("reading", "BEGIN") as conn:
+            return _Writer(conn).size()
+
+    def row(self, seq: int) -> Row | None:
+        with self._transaction("reading", "BEGIN") as conn:
+            found = conn.execute(f"SELECT {_ROW} FROM records WHERE seq = ?", (seq,)).fetchone()
+            return None if found is None else Row(*found)
+
+    def rows(self, start: int, end: int, batch: int) -> Iterator[list[Row]]:
+        while start < end:
+            with self._transaction("reading", "BEGIN") as conn:
+                chunk = [Row(*raw) for raw in conn.execute(
+                    f"SELECT {_ROW} FROM records WHERE seq >= ? AND seq < ? ORDER BY seq",
+                    (start, min(end, start + batch)))]
+            if not chunk:
+                return
+            yield chunk
+            start += batch
+
+    def leaves(self, start: int, end: int, batch: int
+               ) -> Iterator[tuple[list[int], list[bytes], list[bytes]]]:
+        while start < end:
+            with self._transaction("reading", "BEGIN") as conn:
+                found = conn.execute(
+                    "SELECT seq, body, leaf_hash FROM records WHERE seq >= ? AND seq < ? "
+                    "ORDER BY seq", (start, min(end, start + batch))).fetchall()
+            if found:
+                seqs, bodies, hashes = (list(column) for column in zip(*found, strict=True))
+                yield seqs, bodies, hashes
+            start += batch
+
+    def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
+        with self._transaction("reading", "BEGIN") as conn:
+            return _hashes(conn, keys)
+
+    def add_checkpoint(self, size: int, note: str, issued_at: str) -> None:
+        with self._transaction("storing a checkpoint") as conn:
+            conn.execute("INSERT INTO checkpoints (size, note, issued_at) VALUES (?, ?, ?)",
+                         (size, note, issued_at))
+
+    def checkpoints(self) -> list[tuple[int, str]]:
+        with self._transaction("reading", "BEGIN") as conn:
+            return [(int(size), str(note)) for size, note in conn.execute(
+                "SELECT size, note FROM checkpoints ORDER BY id")]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
