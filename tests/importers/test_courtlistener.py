@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import DATA, Draft, StandInLedger
-from habeas.domain import Order
+from conftest import DATA
+from habeas.bundle.records import case_from_records
 from habeas.errors import ValidationError
-from habeas.importers import append_report, guess_kind, is_order, read_courtlistener
+from habeas.importers import Appended, append_report, guess_kind, is_order, read_courtlistener
+from habeas.ledger import Ledger
 
 
 def orders(report) -> list[Order]:
@@ -64,24 +65,26 @@ def test_malformed_entries_each_refused_with_field_and_rule() -> None:
     assert report.refused[0].where == "[1].date_filed"
 
 
-def test_nothing_appended_from_malformed_input(ledger: StandInLedger) -> None:
+def test_nothing_appended_from_malformed_input(ledger: Ledger) -> None:
     report = read_courtlistener(DATA / "courtlistener-bad.json")
     with pytest.raises(ValidationError) as caught:
-        append_report(report, ledger, make_draft=Draft)
+        append_report(report, ledger)
     assert ledger.size() == 0 and len(caught.value.problems) == 5
-    assert append_report(report, ledger, skip_bad=True, make_draft=Draft) == 2
-    assert {d.kind for d in ledger.records} == {"order", "source"}
+    assert append_report(report, ledger, skip_bad=True).added == 2
+    assert {r.kind for r in ledger.scan()} == {"order", "source"}
 
 
-def test_reimport_adds_nothing(ledger: StandInLedger) -> None:
+def test_reimport_adds_nothing(ledger: Ledger) -> None:
     first = read_courtlistener(DATA / "courtlistener-page.json")
-    assert append_report(first, ledger, make_draft=Draft) == 4
+    assert append_report(first, ledger).added == 4
     again = read_courtlistener(DATA / "courtlistener-page.json")
-    assert append_report(again, ledger, make_draft=Draft) == 0
-    record = next(d for d in ledger.records if d.kind == "order")
-    assert record.payload["scope"] == "unconfirmed"
-    assert record.idempotency_key == f"order:{record.payload['id']}"
-    assert Order.model_validate(record.payload).id == record.payload["id"]
+    assert append_report(again, ledger) == Appended(0, 0, 4)
+    assert ledger.size() == 4
+    case = case_from_records(ledger.scan())
+    assert case.orders["courtlistener-900002"].scope == "unconfirmed"
+    assert case.orders["courtlistener-900002"].issued.is_instant
+    record = next(r for r in ledger.scan() if r.kind == "order")
+    assert record.actor == "habeas-importer/courtlistener"
 
 
 def test_not_json_is_refused(tmp_path: Path) -> None:

@@ -5,12 +5,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conftest import DATA, FLAGSHIP, Draft, StandInLedger
+from conftest import DATA, FLAGSHIP
 from habeas.bundle import load_bundle
+from habeas.bundle.records import case_from_records
 from habeas.domain import Case, Person
 from habeas.errors import ValidationError
 from habeas.importers import append_report, read_manifest
 from habeas.importers.manifest import a_number
+from habeas.ledger import Ledger
 
 
 @pytest.fixture(scope="module")
@@ -52,20 +54,28 @@ def test_malformed_rows_refused_by_line(case: Case) -> None:
     assert "no movement with this id" in report.refused[1].rule
 
 
-def test_nothing_appended_from_a_bad_manifest(case: Case, ledger: StandInLedger) -> None:
+def test_nothing_appended_from_a_bad_manifest(case: Case, ledger: Ledger) -> None:
     report = read_manifest(DATA / "manifest-bad.csv", case)
     with pytest.raises(ValidationError) as caught:
-        append_report(report, ledger, make_draft=Draft)
+        append_report(report, ledger)
     assert ledger.size() == 0
     assert "line 3: person" in str(caught.value)
-    assert append_report(report, ledger, skip_bad=True, make_draft=Draft) == 2   # source+event
+    assert append_report(report, ledger, skip_bad=True).added == 2   # source and event
 
 
-def test_reimport_adds_nothing(case: Case, ledger: StandInLedger) -> None:
-    first = read_manifest(DATA / "manifest-gxa.csv", case, default_time="2025-03-15")
-    assert append_report(first, ledger, make_draft=Draft) == 5
-    again = read_manifest(DATA / "manifest-gxa.csv", case, default_time="2025-03-15")
-    assert append_report(again, ledger, make_draft=Draft) == 0
+def test_reimport_adds_nothing_and_the_ledger_reads_back(flagship_ledger: Ledger) -> None:
+    case = case_from_records(flagship_ledger.scan())
+    path = DATA / "manifest-gxa.csv"
+    first = read_manifest(path, case, default_time="2025-03-15")
+    first.taken = [t for t in first.taken if "client-7" not in t.obj.id]
+    before = flagship_ledger.size()
+    assert append_report(first, flagship_ledger, skip_bad=True).added == 4
+    again = read_manifest(path, case, default_time="2025-03-15")
+    assert append_report(again, flagship_ledger, skip_bad=True).added == 0
+    assert flagship_ledger.size() == before + 4
+    read_back = case_from_records(flagship_ledger.scan())
+    assert read_back.events["gxa6143.manifest.struck.jgg"].reason == \
+        "named plaintiff: TRO of 09:40"
 
 
 @pytest.mark.parametrize(("text", "number"), [

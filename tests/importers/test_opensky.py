@@ -8,15 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, FLAGSHIP, Draft, StandInLedger
+from conftest import DATA, FLAGSHIP
 from habeas.bundle import load_bundle
+from habeas.bundle.records import case_from_records
 from habeas.domain import Case, Event
 from habeas.errors import ValidationError
 from habeas.geo import Side, us_territory
-from habeas.importers import Sample, append_report, normalise_callsign, read_opensky, thin
+from habeas.importers import Appended, Sample, append_report, normalise_callsign, read_opensky, thin
 from habeas.importers.nnumber import icao24_of_n_number
 from habeas.importers.synthetic import GXA6143_ICAO24, gxa6143, write_track_file
 from habeas.importers.tracks import TrackDeriver
+from habeas.ledger import Ledger
 
 
 @pytest.fixture(scope="module")
@@ -104,29 +106,40 @@ def test_malformed_rows_refused_by_line_field_rule(case: Case) -> None:
     assert report.ignored["no position"] == 1 and report.ignored["another aircraft"] == 1
 
 
-def test_nothing_appended_unless_skip_bad(case: Case, ledger: StandInLedger) -> None:
+def test_nothing_appended_unless_skip_bad(case: Case, ledger: Ledger) -> None:
     report = read_opensky(DATA / "opensky-bad.csv", case, movement="gxa6143", progress=False)
     with pytest.raises(ValidationError):
-        append_report(report, ledger, make_draft=Draft)
+        append_report(report, ledger)
     assert ledger.size() == 0
-    assert append_report(report, ledger, skip_bad=True, make_draft=Draft) == len(report.taken)
+    assert append_report(report, ledger, skip_bad=True).added == len(report.taken)
 
 
 def test_reimport_adds_nothing_even_after_a_crash_between_chunks(
-        case: Case, ledger: StandInLedger) -> None:
-    report = read_opensky(DATA / "opensky-gxa6143.csv", case, movement="gxa6143",
-                          progress=False)
-    total = len(report.taken)
-    ledger.fail_on_batch = 3
+        flagship_ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = case_from_records(flagship_ledger.scan())
+    path = DATA / "opensky-gxa6143.csv"
+    report = read_opensky(path, case, movement="gxa6143", progress=False)
+    total, before = len(report.taken), flagship_ledger.size()
+    real_append, calls = flagship_ledger.append, []
+
+    def crash_on_third(drafts, expected_size=None):  # type: ignore[no-untyped-def]
+        calls.append(len(drafts))
+        if len(calls) == 3:
+            raise OSError("simulated crash")
+        return real_append(drafts, expected_size=expected_size)
+
+    monkeypatch.setattr(flagship_ledger, "append", crash_on_third)
     with pytest.raises(OSError):
-        append_report(report, ledger, chunk=5, make_draft=Draft)
-    assert ledger.size() == 10                      # two chunks made it before the crash
-    ledger.fail_on_batch = None
-    again = read_opensky(DATA / "opensky-gxa6143.csv", case, movement="gxa6143",
-                         progress=False)
-    assert append_report(again, ledger, chunk=5, make_draft=Draft) == total - 10
-    assert append_report(again, ledger, chunk=5, make_draft=Draft) == 0
-    assert len({d.idempotency_key for d in ledger.records}) == total
+        append_report(report, flagship_ledger, chunk=5)
+    assert flagship_ledger.size() == before + 10      # two chunks made it before the crash
+    monkeypatch.undo()
+    again = read_opensky(path, case, movement="gxa6143", progress=False)
+    assert append_report(again, flagship_ledger, chunk=5) == Appended(total - 10, 0, 10)
+    assert append_report(again, flagship_ledger, chunk=5) == Appended(0, 0, total)
+    read_back = case_from_records(flagship_ledger.scan())
+    derived = [e for e in read_back.events.values() if ".adsb." in e.id]
+    assert len(derived) == total - 1                   # all but the source record
+    assert read_back.ref("events", derived[0].id) is not None
 
 
 def test_unknown_movement_refused(case: Case) -> None:

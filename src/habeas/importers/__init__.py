@@ -5,7 +5,7 @@ Each reader turns one input into a :class:`Report` of domain objects taken and r
 writes, all or nothing unless told to skip bad rows. See docs/importers.md.
 """
 
-from habeas.importers.append import append_report, check, record_fields
+from habeas.importers.append import Appended, append_report, check
 from habeas.importers.bearing import OrderToConfirm, unconfirmed_orders_bearing_on
 from habeas.importers.courtlistener import guess_kind, is_order, read_courtlistener
 from habeas.importers.manifest import read_manifest
@@ -14,7 +14,7 @@ from habeas.importers.report import Refusal, Report, Taken
 from habeas.importers.tracks import Sample, Thinner, thin
 
 __all__ = [
-    "OrderToConfirm", "Refusal", "Report", "Sample", "Taken", "Thinner", "append_report", "check",
+    "Appended", "OrderToConfirm", "Refusal", "Report", "Sample", "Taken", "Thinner", "append_report", "check",
     "guess_kind", "is_order", "normalise_callsign", "read_courtlistener", "read_manifest",
-    "read_opensky", "record_fields", "target_for", "thin", "unconfirmed_orders_bearing_on",
+    "read_opensky", "target_for", "thin", "unconfirmed_orders_bearing_on",
 ]
