@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA
 from habeas.bundle.records import case_from_records
+from habeas.domain import Order
 from habeas.errors import ValidationError
 from habeas.importers import Appended, append_report, guess_kind, is_order, read_courtlistener
 from habeas.ledger import Ledger
