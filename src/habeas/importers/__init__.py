@@ -15,6 +15,7 @@ from habeas.importers.tracks import Sample, Thinner, thin
 
 __all__ = [
     "Appended", "OrderToConfirm", "Refusal", "Report", "Sample", "Taken", "Thinner",
-    "append_report", "check", "guess_kind", "is_order", "normalise_callsign", "read_courtlistener", "read_manifest",
-    "read_opensky", "target_for", "thin", "unconfirmed_orders_bearing_on",
+    "append_report", "check", "guess_kind", "is_order", "normalise_callsign",
+    "read_courtlistener", "read_manifest", "read_opensky", "target_for", "thin",
+    "unconfirmed_orders_bearing_on",
 ]
