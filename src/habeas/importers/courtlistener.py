@@ -83,7 +83,7 @@ def read_courtlistener(path: Path, *, court_id: str | None = None,
     ``court_id`` (a CourtListener id such as ``dcd``) or ``court_name`` with ``timezone``
     say which court when the entries do not; ``case_number`` the docket number likewise.
     """
-    report = Report(str(path), "courtlistener")
+    report = Report(str(path), "courtlistener", unit="entry")
     try:
         if path.stat().st_size > MAX_JSON_BYTES:
             report.refuse(1, "", path.stat().st_size, f"larger than {MAX_JSON_BYTES} bytes")

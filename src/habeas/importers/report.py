@@ -20,16 +20,17 @@ from habeas.errors import Problem
 @dataclass(frozen=True, slots=True)
 class Refusal:
     """A row or field refused. ``line`` is the CSV line (1 = header) or, for JSON, the
-    1-based position of the entry; ``where`` adds the JSON path when there is one."""
+    1-based position of the entry (``unit`` says which); ``where`` adds the JSON path."""
 
     line: int
     field: str
     value: Any
     rule: str
     where: str = ""
+    unit: str = "line"
 
     def problem(self) -> Problem:
-        path = f"line {self.line}" + (f" ({self.where})" if self.where else "")
+        path = f"{self.unit} {self.line}" + (f" ({self.where})" if self.where else "")
         return Problem(f"{path}: {self.field}" if self.field else path, self.value, self.rule)
 
     def to_json(self) -> dict[str, Any]:
@@ -69,6 +70,7 @@ class Report:
     ignored: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     appended: int | None = None
+    unit: str = "line"
 
     @property
     def ok(self) -> bool:
@@ -78,7 +80,7 @@ class Report:
         self.taken.append(Taken(line, section, obj))
 
     def refuse(self, line: int, field: str, value: Any, rule: str, where: str = "") -> None:
-        self.refused.append(Refusal(line, field, value, rule, where))
+        self.refused.append(Refusal(line, field, value, rule, where, self.unit))
 
     def problems(self) -> list[Problem]:
         return [refusal.problem() for refusal in self.refused]
