@@ -50,6 +50,31 @@ class Side(Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class _Land:
+    """A country's outline split into rings with their bounding boxes: a point outside a
+    ring's box crosses that ring an even number of times (or none), so skipping the ring
+    leaves the even-odd answer unchanged and saves most of the work."""
+
+    code: str
+    rings: tuple[tuple[tuple[float, float, float, float], Country], ...]
+
+    @classmethod
+    def of(cls, country: Country) -> _Land:
+        return cls(country.code, tuple(
+            ((min(x for x, _ in ring), min(y for _, y in ring),
+              max(x for x, _ in ring), max(y for _, y in ring)),
+             Country(country.code, country.name, (ring,)))
+            for ring in country.rings))
+
+    def contains(self, lon: float, lat: float) -> bool:
+        inside = False
+        for (x1, y1, x2, y2), ring in self.rings:
+            if x1 <= lon <= x2 and y1 <= lat <= y2 and ring.contains(lon, lat):
+                inside = not inside
+        return inside
+
+
+@dataclass(frozen=True, slots=True)
 class _Cell:
     """The segments of one grid cell that lie within reach, split by whose they are."""
 
@@ -65,16 +90,18 @@ class Territory:
     """
 
     def __init__(self, ours: Iterable[Country], theirs: Iterable[Country]) -> None:
-        self._ours = tuple(ours)
-        self._theirs = {c.code: c for c in theirs}
+        ours = tuple(ours)
+        theirs = tuple(theirs)
+        self._ours = tuple(_Land.of(c) for c in ours)
+        self._theirs = {c.code: _Land.of(c) for c in theirs}
         self._constant: dict[tuple[int, int], Side] = {}
         ours_by_cell: dict[tuple[int, int], list[Segment]] = {}
-        for country in self._ours:
+        for country in ours:
             for segment in _segments(country):
                 for key in _cells_within_reach(segment):
                     ours_by_cell.setdefault(key, []).append(segment)
         theirs_by_cell: dict[tuple[int, int], list[tuple[Segment, str]]] = {}
-        for country in self._theirs.values():
+        for country in theirs:
             for segment in _segments(country):
                 for key in _cells_within_reach(segment):
                     if key in ours_by_cell:

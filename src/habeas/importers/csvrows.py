@@ -46,19 +46,21 @@ def read_rows(path: Path, required: Sequence[str], report: Report, *,
             return
         width = len(header)
         total = path.stat().st_size
+        rows = 0
         with byte_progress(path.name, total, enabled=progress) as advance:
             try:
                 for row in reader:
-                    line = reader.line_num
-                    if not row:
-                        continue
-                    report.rows += 1
                     if len(row) != width:
-                        report.refuse(line, "", len(row),
-                                      f"expected {width} fields as in the header")
+                        if row:
+                            rows += 1
+                            report.refuse(reader.line_num, "", len(row),
+                                          f"expected {width} fields as in the header")
                         continue
-                    if report.rows % _PROGRESS_EVERY == 0:
+                    rows += 1
+                    if rows % _PROGRESS_EVERY == 0:
                         advance(raw.tell())
-                    yield line, columns, row
+                    yield reader.line_num, columns, row
             except (csv.Error, UnicodeDecodeError) as error:
                 report.refuse(reader.line_num + 1, "", "", f"unreadable from here on: {error}")
+            finally:
+                report.rows += rows

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -93,42 +92,20 @@ def read_opensky(path: Path, case: Case, *, movement: str | None = None,
             report.notes.append(f"{target.movement}: no time window given or known; every "
                                 "row of its aircraft is used")
     source = file_source(path, "opensky", "OpenSky Network state vectors")
-    by_address: dict[str, list[Target]] = defaultdict(list)
-    by_callsign: dict[str, list[Target]] = defaultdict(list)
-    for target in targets:
-        for address in target.icao24:
-            by_address[address].append(target)
-        for callsign in target.callsigns:
-            by_callsign[callsign].append(target)
     territory = territory or us_territory()
     derivers = {t.movement: TrackDeriver(t.movement, _stops(case, case.movements[t.movement]),
                                          territory, every, (source.id,)) for t in targets}
-    last_time: dict[str, datetime] = {}
+    feed = _Feed(report, derivers)
+    match = _Matcher(targets)
+    others = 0
     for line, columns, row in read_rows(path, REQUIRED, report, progress=progress):
-        candidates = _candidates(row, columns, by_address, by_callsign)
-        if not candidates:
-            report.ignored["another aircraft"] += 1
-            continue
-        sample = _sample(line, row, columns, report)
-        if sample is None:
-            continue
-        matched = False
-        for target in candidates:
-            if not target.covers(sample.time):
-                continue
-            matched = True
-            previous = last_time.get(target.movement)
-            if previous is not None and sample.time <= previous:
-                if sample.time < previous:
-                    report.refuse(line, "time", row[columns["time"]], "earlier than the "
-                                  "previous row of this aircraft: the file must be in time order")
-                else:
-                    report.ignored["same time as the previous row"] += 1
-                continue
-            last_time[target.movement] = sample.time
-            derivers[target.movement].feed(sample)
-        if not matched:
-            report.ignored["outside the time window"] += 1
+        candidates = match(row, columns)
+        if candidates:
+            feed(line, columns, row, candidates)
+        else:
+            others += 1
+    if others:
+        report.ignored["another aircraft"] += others
     for target in targets:
         derived = derivers[target.movement].finish()
         for item in derived:
@@ -137,6 +114,39 @@ def read_opensky(path: Path, case: Case, *, movement: str | None = None,
     if report.taken:
         report.taken.insert(0, Taken(1, "sources", source))
     return report
+
+
+class _Feed:
+    """Hands a row of a tracked aircraft, once validated, to each movement whose window
+    holds it, refusing rows that go back in time (the derivation needs time order)."""
+
+    def __init__(self, report: Report, derivers: dict[str, TrackDeriver]) -> None:
+        self.report = report
+        self.derivers = derivers
+        self.last_time: dict[str, datetime] = {}
+
+    def __call__(self, line: int, columns: dict[str, int], row: list[str],
+                 candidates: tuple[Target, ...]) -> None:
+        sample = _sample(line, row, columns, self.report)
+        if sample is None:
+            return
+        matched = False
+        for target in candidates:
+            if not target.covers(sample.time):
+                continue
+            matched = True
+            previous = self.last_time.get(target.movement)
+            if previous is not None and sample.time < previous:
+                self.report.refuse(line, "time", row[columns["time"]], "earlier than the "
+                                   "previous row of this aircraft: the file must be in time "
+                                   "order")
+            elif previous is not None and sample.time == previous:
+                self.report.ignored["same time as the previous row"] += 1
+            else:
+                self.last_time[target.movement] = sample.time
+                self.derivers[target.movement].feed(sample)
+        if not matched:
+            self.report.ignored["outside the time window"] += 1
 
 
 def _note_gaps(report: Report, movement: str, kinds: set[str]) -> None:
@@ -170,15 +180,33 @@ def _stops(case: Case, movement: Movement) -> dict[str, Place]:
     return {stop: case.places[stop] for stop in movement.stops if stop in case.places}
 
 
-def _candidates(row: list[str], columns: dict[str, int], by_address: dict[str, list[Target]],
-                by_callsign: dict[str, list[Target]]) -> Iterable[Target]:
-    found = by_address.get(row[columns["icao24"]].strip().lower())
-    if found:
+class _Matcher:
+    """The targets a row may belong to, by its raw icao24 and callsign fields.
+
+    Rows of one aircraft repeat the same two strings, so each pair is resolved once and
+    remembered: the cache holds one entry per aircraft in the file, not per row, and the
+    millions of rows of other aircraft cost a dictionary look-up each.
+    """
+
+    def __init__(self, targets: list[Target]) -> None:
+        self.by_address: dict[str, list[Target]] = defaultdict(list)
+        self.by_callsign: dict[str, list[Target]] = defaultdict(list)
+        for target in targets:
+            for address in target.icao24:
+                self.by_address[address].append(target)
+            for callsign in target.callsigns:
+                self.by_callsign[callsign].append(target)
+        self.seen: dict[tuple[str, str], tuple[Target, ...]] = {}
+
+    def __call__(self, row: list[str], columns: dict[str, int]) -> tuple[Target, ...]:
+        column = columns.get("callsign")
+        key = (row[columns["icao24"]], row[column] if column is not None else "")
+        found = self.seen.get(key)
+        if found is None:
+            found = tuple(self.by_address.get(key[0].strip().lower())
+                          or self.by_callsign.get(normalise_callsign(key[1])) or ())
+            self.seen[key] = found
         return found
-    column = columns.get("callsign")
-    if column is not None and by_callsign:
-        return by_callsign.get(normalise_callsign(row[column]), ())
-    return ()
 
 
 def _sample(line: int, row: list[str], columns: dict[str, int], report: Report) -> Sample | None:
