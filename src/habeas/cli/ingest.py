@@ -117,13 +117,9 @@ def manifest(
 
 def _reference(bundle: Path | None, db: str | None) -> Case:
     """The case names are resolved against: the bundle if given, else the ledger's."""
-    if bundle is not None:
-        from habeas.bundle import load_bundle
+    from habeas.bundle.records import load_case
 
-        return load_bundle(bundle)
-    from habeas.bundle.records import case_from_ledger
-
-    return case_from_ledger(resolve_db(db))
+    return load_case(bundle=bundle) if bundle is not None else load_case(db=resolve_db(db))
 
 
 def _finish(report: Report, db: str | None, *, dry_run: bool, skip_bad: bool,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -104,15 +105,14 @@ def read_courtlistener(path: Path, *, court_id: str | None = None,
     return report
 
 
+@dataclass(frozen=True, slots=True)
 class _Defaults:
     """What the command line says about entries that do not say it themselves."""
 
-    def __init__(self, court_id: str | None, court_name: str | None, timezone: str | None,
-                 case_number: str | None) -> None:
-        self.court_id = court_id
-        self.court_name = court_name
-        self.timezone = timezone
-        self.case_number = case_number
+    court_id: str | None
+    court_name: str | None
+    timezone: str | None
+    case_number: str | None
 
 
 def _entries(data: Any) -> tuple[list[Any] | None, str]:
@@ -238,7 +238,8 @@ def _court(entry: Mapping[str, Any], defaults: _Defaults) -> Court | str:
     return found
 
 
-def _issued(entry: Mapping[str, Any], tz: ZoneInfo, refuse: Any) -> When | None:
+def _issued(entry: Mapping[str, Any], tz: ZoneInfo,
+            refuse: Callable[[str, Any, str], None]) -> When | None:
     """Filed at ``time_filed`` in the court's zone, or the whole day when no time is given."""
     raw_date = entry.get("date_filed")
     try:
