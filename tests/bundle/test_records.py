@@ -129,3 +129,20 @@ def test_case_from_ledger_opens_by_url(ledger_url: str, tmp_path: Path) -> None:
     with Ledger.init(ledger_url, key_path=tmp_path / "k.key") as ledger:
         import_case(ledger, load_bundle(EXAMPLE))
     assert "gxa6143" in case_from_ledger(ledger_url).movements
+
+
+def test_load_case_from_a_bundle_cites_ledger_records() -> None:
+    from habeas.bundle.records import load_case
+
+    case = load_case(bundle=EXAMPLE)
+    ref = case.ref("events", "gxa6143.landed.1")
+    assert ref is not None and len(ref.leaf_hash) == 64
+
+
+def test_load_case_wants_exactly_one_source(tmp_path: Path) -> None:
+    from habeas.bundle.records import load_case
+
+    with pytest.raises(ValidationError, match="either a bundle file or --db"):
+        load_case()
+    with pytest.raises(ValidationError, match="either a bundle file or --db"):
+        load_case(bundle=EXAMPLE, db=str(tmp_path / "x.db"))

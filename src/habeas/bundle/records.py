@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pydantic
@@ -224,3 +225,23 @@ def import_case(ledger: Ledger, case: Case, actor: str = "bundle") -> ImportResu
     records = ledger.append(drafts_for(plan, actor), expected_size=size) if plan else []
     corrected = sum(1 for item in plan if item.corrects is not None)
     return ImportResult(records, len(plan) - corrected, corrected, unchanged)
+
+
+def load_case(bundle: str | Path | None = None, db: str | None = None,
+              known_at: datetime | None = None) -> Case:
+    """The case a command works on: a bundle file, or the ledger at ``db``.
+
+    A bundle is first appended to an in-memory ledger and read back, so that every finding
+    about it cites a ledger seq and leaf hash exactly as it would from a real ledger.
+    """
+    if (bundle is None) == (db is None):
+        raise ValidationError(Problem("", None, "give either a bundle file or --db, not both"))
+    if db is not None:
+        return case_from_ledger(db, known_at)
+    from habeas.bundle.load import load_bundle
+    from habeas.ledger import Ledger
+
+    assert bundle is not None
+    with Ledger.init("memory:") as ledger:
+        import_case(ledger, load_bundle(bundle))
+        return case_from_records(ledger.scan(), known_at)
