@@ -186,7 +186,7 @@ def impact(
                   f"{result.in_force or 'no'}; {result.count_certain} people certainly in "
                   f"scope, {result.count_possible} possibly", highlight=False)
     people = Table("certainty", "subjects", title="In scope")
-    for word, ids in (("certain", result.certain), ("possible", result.possible)):
+    for word, ids in (("certain", result.people), ("possible", result.possible)):
         if ids:
             shown = ", ".join(ids[:12]) + (f" and {len(ids) - 12} more" if len(ids) > 12 else "")
             people.add_row(word, shown)

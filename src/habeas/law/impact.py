@@ -46,15 +46,15 @@ class Required:
 
 @dataclass(frozen=True, slots=True)
 class Impact:
-    """Whom the order reaches at ``at``: ids certainly and possibly in scope, people
-    counted (a group by its count), where they are held (``holders``: count by holder), the
-    movements that carry them, and what the order requires of whom by when."""
+    """Whom the order reaches at ``at``: the ids certainly in scope (``people``) and those
+    possibly in it, counted (a group by its count), where they are held (``holders``: count
+    by holder), the movements that carry them, and what the order requires by when."""
 
     order: str
     at: When
     effect: When | None
     in_force: Certainty | None
-    certain: tuple[str, ...]
+    people: tuple[str, ...]
     possible: tuple[str, ...]
     count_certain: int
     count_possible: int
