@@ -75,7 +75,8 @@ def return_in_transit(ctx: Context, as_of: When | None) -> Outcome:
         standing = ctx.force.standing(order.id, effect)
         if standing is Tri.NO:
             continue
-        for mid, facts in ctx.state.movements.items():
+        for mid in ctx.state.possibly_moving(effect):
+            facts = ctx.state.movements[mid]
             under_way = ctx.state.under_way(mid, effect)
             if under_way is Tri.NO or facts.us_departure is None:
                 continue

@@ -98,7 +98,11 @@ def _moving(ctx: Context, when: When) -> list[Moving]:
     departure recorded). A flight the record shows leaving months later was not, for all
     the record says, planned at ``when``."""
     out: list[Moving] = []
+    candidates = set(ctx.state.possibly_moving(when))
     for mid, facts in ctx.state.movements.items():
+        if facts.us_departure is not None and facts.movement.planned is None and \
+                mid not in candidates:
+            continue
         under_way = ctx.state.under_way(mid, when)
         planned_at = facts.movement.planned
         if facts.us_departure is None:

@@ -74,7 +74,8 @@ def snapshot(ctx: Context, at: When) -> Snapshot:
         custody.append(Held(subject, tuple(sorted({s.holder or "unknown" for s in states})),
                             _word(removed)))
     moving = []
-    for mid, facts in state.movements.items():
+    for mid in state.possibly_moving(at):
+        facts = state.movements[mid]
         under_way = state.under_way(mid, at)
         if under_way is not Tri.NO:
             moving.append(Moving(

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+import numpy as np
+
 from habeas.domain import Case, Event, Group, Movement, Person, When
 from habeas.law.certainty import Tri, at_or_before, before
 from habeas.law.interpretation import RemovalComplete
@@ -300,6 +302,29 @@ class CaseState:
                 break
             state = change.apply(state)
         return first, last, state
+
+    @cached_property
+    def _spans(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Each movement that left the US: its departure's earliest and its last event's
+        latest moment (seconds), for finding what may be moving at a time at once."""
+        ids, starts, ends = [], [], []
+        for mid, facts in self.movements.items():
+            if facts.us_departure is None:
+                continue
+            ids.append(mid)
+            starts.append(facts.us_departure.at.earliest.timestamp())
+            last = max((e.at.latest for e in facts.events), default=None)
+            still = facts.final_landing is None and not facts.back_home
+            ends.append(float("inf") if still or last is None else last.timestamp())
+        return ids, np.array(starts, dtype=float), np.array(ends, dtype=float)
+
+    def possibly_moving(self, at: When) -> list[str]:
+        """Movements that may be under way at ``at`` (a superset: ``under_way`` decides)."""
+        ids, starts, ends = self._spans
+        if not ids:
+            return []
+        mask = (starts <= at.latest.timestamp()) & (ends >= at.earliest.timestamp())
+        return [ids[i] for i in np.flatnonzero(mask).tolist()]
 
     def under_way(self, movement_id: str, at: When) -> Tri:
         """Departed from the US and not yet at its final destination (a via stop counts as
