@@ -23,6 +23,7 @@ from habeas.law.interpretation import RemovalComplete
 from habeas.law.state import US, CaseState, MovementFacts
 
 ActKind = Literal["remove", "transfer_custody", "depart", "transfer_out_of"]
+_NONE: frozenset[str] = frozenset()
 ALL_KINDS: frozenset[str] = frozenset(("remove", "transfer_custody", "depart", "transfer_out_of"))
 
 
@@ -44,7 +45,8 @@ class Act:
 
     @property
     def exclude(self) -> frozenset[str]:
-        return frozenset(self.events)
+        """The act's own events, left out when judging the state just before it."""
+        return frozenset(self.events) if self.events else _NONE
 
 
 def movement_acts(state: CaseState, facts: MovementFacts, subject: str, applies: Tri,

@@ -51,7 +51,3 @@ def before(a: When, b: When) -> Tri:
         return Tri.POSSIBLE
     return Tri.NO
 
-
-def weakest(*values: Tri) -> Tri:
-    """The conjunction: as strong as its weakest part (``Tri.CERTAIN`` for none)."""
-    return min(values, default=Tri.CERTAIN)

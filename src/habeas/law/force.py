@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 from habeas.domain import Order, Period, When
-from habeas.law.certainty import Tri, at_or_before, before, weakest
+from habeas.law.certainty import Tri, at_or_before, before
 from habeas.law.interpretation import Interpretation
 
 
@@ -63,18 +63,16 @@ class Force:
 
     def standing(self, order_id: str, at: When, depth: int = 0) -> Tri:
         """Not expired, vacated or stayed at ``at`` (its effect time aside)."""
-        parts = []
         expiry = self.expiry(order_id)
-        if expiry is not None:
-            parts.append(before(at, expiry))
+        result = Tri.CERTAIN if expiry is None else before(at, expiry)
         for vacatur in self._vacated_by.get(order_id, ()):
             effect = self._effect[vacatur]
             if effect is not None:
-                parts.append(before(at, effect))
+                result = min(result, before(at, effect))
         if depth < 8:
             for stay in self._stayed_by.get(order_id, ()):
-                parts.append(self.in_force(stay, at, depth + 1).negate())
-        return weakest(*parts)
+                result = min(result, self.in_force(stay, at, depth + 1).negate())
+        return result
 
     def in_force(self, order_id: str, at: When, depth: int = 0) -> Tri:
         """In force at ``at``: taken effect, and still standing."""
@@ -84,4 +82,4 @@ class Force:
         took = at_or_before(effect, at)
         if took is Tri.NO:
             return Tri.NO
-        return weakest(took, self.standing(order_id, at, depth))
+        return min(took, self.standing(order_id, at, depth))
