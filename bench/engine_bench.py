@@ -121,10 +121,11 @@ def bench_guard(p: dict[str, Any]) -> dict[str, Any]:
         to = rng.choice([case.people[pid].nationality[0], rng.choice(FOREIGN)])
         actions.append(Action("remove", (pid,), to=to, at=at))
     engine.check(actions[0])
-    timings, denied = [], 0
+    timings, cpu, denied = [], [], 0
     for action in actions:
-        start = time.perf_counter_ns()
+        start, start_cpu = time.perf_counter_ns(), time.process_time_ns()
         decision = engine.check(action)
+        cpu.append((time.process_time_ns() - start_cpu) / 1_000)
         timings.append((time.perf_counter_ns() - start) / 1_000)
         denied += not decision.allowed
     policies = cedarpy.PolicySet.from_str(cedar_policies(case.orders)) \
@@ -148,6 +149,7 @@ def bench_guard(p: dict[str, Any]) -> dict[str, Any]:
         "people": len(case.people), "orders": len(case.orders), "build_s": built,
         "index_s": indexed, "decisions": len(timings), "denied": denied,
         "p50_us": statistics.median(timings), "p99_us": percentile(timings, 0.99),
+        "cpu_p50_us": statistics.median(cpu), "cpu_p99_us": percentile(cpu, 0.99),
         "cedar_decisions": len(cedar_timings),
         "cedar_p50_us": statistics.median(cedar_timings),
         "cedar_p99_us": percentile(cedar_timings, 0.99),
@@ -172,11 +174,12 @@ def bench_impact(p: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     first = engine.impact("class-all")
     first_s = time.perf_counter() - started
-    timings = []
+    timings, cpu = [], []
     for day in (90, 180, 181, 270, 360):
         at = When.at(YEAR + timedelta(days=day))
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = engine.impact("class-all", at)
+        cpu.append(time.process_time() - start_cpu)
         timings.append(time.perf_counter() - start)
     start = time.perf_counter()
     holders = case.holders
@@ -187,6 +190,7 @@ def bench_impact(p: dict[str, Any]) -> dict[str, Any]:
     return {"people": len(case.people), "flights": len(case.movements), "build_s": built,
             "first_call_s": first_s, "in_scope_first": first.count_certain,
             "median_s": statistics.median(timings), "max_s": max(timings),
+            "cpu_median_s": statistics.median(cpu),
             "in_scope_last": result.count_certain + result.count_possible,
             "floor_scan_s": floor_s, "floor_count": len(floor), "peak_mib": peak_mib()}
 
@@ -203,12 +207,13 @@ def bench_audit(p: dict[str, Any]) -> dict[str, Any]:
     for event in case.events.values():
         kinds[event.kind] = kinds.get(event.kind, 0) + 1
     floor_s = time.perf_counter() - start
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     engine = Engine(case)
     indexed = time.perf_counter() - start
     start = time.perf_counter()
     audit = engine.audit()
     audited = time.perf_counter() - start
+    cpu = time.process_time() - start_cpu
     by_kind: dict[str, int] = {}
     for finding in audit.findings:
         by_kind[f"{finding.kind}/{finding.certainty}"] = by_kind.get(
@@ -216,7 +221,8 @@ def bench_audit(p: dict[str, Any]) -> dict[str, Any]:
     return {"people": len(case.people), "flights": len(case.movements),
             "events": len(case.events), "orders": len(case.orders), "build_s": built,
             "floor_pass_s": floor_s, "engine_index_s": indexed, "audit_s": audited,
-            "total_s": indexed + audited, "findings": by_kind, "peak_mib": peak_mib()}
+            "total_s": indexed + audited, "cpu_s": cpu, "findings": by_kind,
+            "peak_mib": peak_mib()}
 
 
 BENCHES = {"guard": bench_guard, "impact": bench_impact, "audit": bench_audit}
@@ -238,21 +244,24 @@ def report(results: dict[str, Any], quick: bool, command: str) -> str:
         "shared the machine). One core per benchmark (single-threaded Python).", "",
         "| work | Habeas | baseline, same run | ratio | target |", "|---|---|---|---|---|",
         f"| guard decision, {g['orders']:,} orders in force, {g['people']:,} people | "
-        f"p50 {g['p50_us']:.1f} µs, p99 {g['p99_us']:.1f} µs ({g['decisions']:,} decisions, "
+        f"p50 {g['p50_us']:.1f} µs, p99 {g['p99_us']:.1f} µs wall (CPU time p50 "
+        f"{g['cpu_p50_us']:.1f} µs, p99 {g['cpu_p99_us']:.1f} µs; {g['decisions']:,} decisions, "
         f"{g['denied']:,} denied) | cedarpy p50 {g['cedar_p50_us']:.0f} µs, p99 "
         f"{g['cedar_p99_us']:.0f} µs ({g['cedar_decisions']:,} decisions; "
         f"{g['agreement']:.1%} same answer) | p50 {g['cedar_p50_us'] / g['p50_us']:.0f}× "
         f"faster | p50 ≤ 20 µs, p99 ≤ 100 µs: "
         f"{'met' if g['p50_us'] <= 20 and g['p99_us'] <= 100 else 'missed'} |",
         f"| impact of a class-wide order over {i['people']:,} people "
-        f"({i['in_scope_last']:,} in scope) | median {i['median_s'] * 1000:.0f} ms, max "
-        f"{i['max_s'] * 1000:.0f} ms (first call, building the tables: "
+        f"({i['in_scope_last']:,} in scope) | median {i['median_s'] * 1000:.0f} ms wall "
+        f"({i['cpu_median_s'] * 1000:.0f} ms CPU), max {i['max_s'] * 1000:.0f} ms "
+        f"(first call, building the tables: "
         f"{i['first_call_s']:.1f} s) | plain scan of the predicate "
         f"{i['floor_scan_s'] * 1000:.0f} ms | {i['median_s'] / i['floor_scan_s']:.2f}× the "
         f"scan | ≤ 200 ms: {'met' if i['median_s'] <= 0.2 else 'missed'} |",
         f"| audit of the national year ({a['people']:,} people, {a['flights']:,} flights, "
-        f"{a['events']:,} events, {a['orders']:,} orders) | {a['total_s']:.1f} s "
-        f"(index {a['engine_index_s']:.1f} s + audit {a['audit_s']:.1f} s), peak "
+        f"{a['events']:,} events, {a['orders']:,} orders) | {a['total_s']:.1f} s wall "
+        f"(index {a['engine_index_s']:.1f} s + audit {a['audit_s']:.1f} s; CPU "
+        f"{a['cpu_s']:.1f} s), peak "
         f"{a['peak_mib']:,.0f} MiB | one pass reading every event {a['floor_pass_s']:.1f} s | "
         f"{a['total_s'] / a['floor_pass_s']:.1f}× the pass | ≤ 60 s, ≤ 2 GiB: "
         f"{'met' if a['total_s'] <= 60 and a['peak_mib'] <= 2048 else 'missed'} |", "",
