@@ -51,6 +51,15 @@ class Indexes:
     def _kinds_memo(self) -> dict[str, frozenset[str]]:
         return {}
 
+    @cached_property
+    def _order_kinds(self) -> dict[str, frozenset[str]]:
+        return {oid: frozenset(_ACT_OF.get(p.action, p.action) for p in order.forbids)
+                for oid, order in self.case.orders.items()}
+
+    def kinds_of(self, order_id: str) -> frozenset[str]:
+        """The kinds of act an order forbids: ``remove_to`` forbids some ``remove`` acts."""
+        return self._order_kinds[order_id]
+
     def _attributes(self, subject_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         subject = self.state.subject(subject_id)
         return (subject.basis, subject.nationality) if subject else ((), ())
@@ -69,8 +78,7 @@ class Indexes:
         found = self._kinds_memo.get(subject_id)
         if found is None:
             orders = self.orders_for(subject_id)
-            kinds = {_ACT_OF.get(p.action, p.action) for oid in orders
-                     for p in self.case.orders[oid].forbids}
+            kinds = set().union(*(self._order_kinds[oid] for oid in orders))
             if self.notice_orders.intersection(orders) or (
                     self.case.motions and self.motions_for(subject_id)):
                 kinds.add("remove")

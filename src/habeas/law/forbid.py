@@ -53,13 +53,15 @@ def matches(prohibition: Prohibition, act: Act) -> bool:
 
 def violations(ctx: Context, act: Act) -> Iterator[Violation]:
     """Every order in force that forbids ``act`` for its subject."""
-    orders = ctx.case.orders
-    for oid in ctx.orders_for(act.subject):
-        forbids = [p for p in orders[oid].forbids if matches(p, act)]
-        if not forbids:
+    orders, indexes, kind = ctx.case.orders, ctx.indexes, act.kind
+    for oid in indexes.orders_for(act.subject):
+        if kind not in indexes.kinds_of(oid):
             continue
         in_force = ctx.force.in_force(oid, act.at)
         if in_force is Tri.NO:
+            continue
+        forbids = [p for p in orders[oid].forbids if matches(p, act)]
+        if not forbids:
             continue
         member = ctx.protected(oid, act.subject, act.at, act.movement, act.exclude)
         certainty = min(act.applies, in_force, member)
