@@ -15,11 +15,14 @@ from datetime import datetime, timedelta, tzinfo
 
 from habeas.domain import Case, When
 from habeas.domain.time import zone
-from habeas.drawings.effect import READINGS, Reading, effect_under
 from habeas.drawings.style import FONT, INK, MUTED, movement_style
 from habeas.drawings.svg import Node, document, el, points, text_width
 from habeas.drawings.timescale import TimeScale
 from habeas.drawings.words import event_phrase, order_phrase
+from habeas.law.force import Force
+from habeas.law.interpretation import EFFECTS as READINGS
+from habeas.law.interpretation import Effect as Reading
+from habeas.law.interpretation import Interpretation
 
 LANE_LABEL_W = 150.0
 ROW_H = 22.0
@@ -154,9 +157,10 @@ def _effects(case: Case, readings: Sequence[Reading]) -> list[Effect]:
     """Effect times grouped by interval, so orders that bind at the same moment share one
     line instead of drawing over each other."""
     grouped: dict[tuple[datetime, datetime], list[tuple[str, Reading, When]]] = {}
-    for order in case.orders.values():
-        for reading in readings:
-            when = effect_under(case, order, reading)
+    for reading in readings:
+        force = Force(case.orders, Interpretation(effect=reading))
+        for order in case.orders.values():
+            when = force.effect(order.id)
             if when is not None:
                 grouped.setdefault((when.earliest, when.latest), []).append(
                     (order.id, reading, when))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from habeas.reports.readings import Reading
+from habeas.law.interpretation import Interpretation
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ class StatementRow:
     sources: tuple[str, ...]
     verdicts: tuple[str | None, ...]  # aligned with Report.readings
     findings: tuple[tuple[int, ...], ...]  # finding numbers behind each verdict
+    reason: str  # the engine's, under the primary reading
     seq: int | None
     checkable: bool  # it asserts something of the record (compliance with named orders)
 
@@ -140,8 +141,8 @@ class Report:
     timezone: str
     prepared: str
     origin: str  # where the case was read from
-    primary: Reading
-    readings: tuple[Reading, ...]
+    primary: Interpretation
+    readings: tuple[Interpretation, ...]
     movements: tuple[MovementRow, ...]
     orders: tuple[OrderRow, ...]
     findings: tuple[FindingRow, ...]
