@@ -4,6 +4,7 @@ A clerk reads these; the data stays in the appendix."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import tzinfo
 from typing import Any
@@ -85,9 +86,17 @@ def route(case: Case, movement: Movement) -> str:
 def after_effect(finding: Mapping[str, Any]) -> str:
     """``42 min to 3 h 5 min after effect`` from the engine's range (or its least value)."""
     span = finding.get("after_effect_range")
-    if span and span[0] != span[1]:
-        return f"{human_duration(span[0])} to {human_duration(span[1])} after effect"
+    if span and _coarse(span[0]) != _coarse(span[1]):
+        return f"{_coarse(span[0])} to {_coarse(span[1])} after effect"
     least = finding.get("after_effect")
     if least is None:
         return ""
-    return "at effect" if least == "PT0S" else f"{human_duration(least)} after effect"
+    return "at effect" if least == "PT0S" else f"{_coarse(least)} after effect"
+
+
+def _coarse(iso: str) -> str:
+    """Whole days past two days: years after an order, its minutes are noise."""
+    days = re.match(r"P(\d+)D", iso)
+    if days and int(days.group(1)) >= 2:
+        return f"{int(days.group(1)):,} days"
+    return human_duration(iso)
