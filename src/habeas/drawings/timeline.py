@@ -20,9 +20,7 @@ from habeas.drawings.svg import Node, document, el, points, text_width
 from habeas.drawings.timescale import TimeScale
 from habeas.drawings.words import event_phrase, order_phrase
 from habeas.law.force import Force
-from habeas.law.interpretation import EFFECTS as READINGS
-from habeas.law.interpretation import Effect as Reading
-from habeas.law.interpretation import Interpretation
+from habeas.law.interpretation import EFFECTS, Effect, Interpretation
 
 LANE_LABEL_W = 150.0
 ROW_H = 22.0
@@ -49,19 +47,19 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Effect:
+class EffectLine:
     """The moment an order binds under some readings; several orders may share one."""
 
     when: When
-    parts: tuple[tuple[str, tuple[Reading, ...]], ...]  # (order id, readings)
+    parts: tuple[tuple[str, tuple[Effect, ...]], ...]  # (order id, readings)
 
     @property
-    def readings(self) -> tuple[Reading, ...]:
-        return tuple(r for r in READINGS if any(r in rs for _, rs in self.parts))
+    def readings(self) -> tuple[Effect, ...]:
+        return tuple(r for r in EFFECTS if any(r in rs for _, rs in self.parts))
 
 
 def case_timeline(case: Case, tz: str | tzinfo,
-                  interpretations: Sequence[Reading] = READINGS,
+                  interpretations: Sequence[Effect] = EFFECTS,
                   focus: tuple[datetime, datetime] | None = None,
                   width: float = 960) -> str:
     """The case as lanes over time in ``tz``, with each order's effect time marked under each
@@ -153,10 +151,10 @@ def _lane_order(items: list[Item]) -> list[str]:
     return [lane for lane in (*fixed_top, *middle, *fixed_bottom) if lane in present]
 
 
-def _effects(case: Case, readings: Sequence[Reading]) -> list[Effect]:
+def _effects(case: Case, readings: Sequence[Effect]) -> list[EffectLine]:
     """Effect times grouped by interval, so orders that bind at the same moment share one
     line instead of drawing over each other."""
-    grouped: dict[tuple[datetime, datetime], list[tuple[str, Reading, When]]] = {}
+    grouped: dict[tuple[datetime, datetime], list[tuple[str, Effect, When]]] = {}
     for reading in readings:
         force = Force(case.orders, Interpretation(effect=reading))
         for order in case.orders.values():
@@ -167,14 +165,14 @@ def _effects(case: Case, readings: Sequence[Reading]) -> list[Effect]:
     effects = []
     for key in sorted(grouped):
         entries = grouped[key]
-        by_order: dict[str, list[Reading]] = {}
+        by_order: dict[str, list[Effect]] = {}
         for order_id, reading, _ in entries:
             by_order.setdefault(order_id, []).append(reading)
-        effects.append(Effect(entries[0][2], tuple((o, tuple(r)) for o, r in by_order.items())))
+        effects.append(EffectLine(entries[0][2], tuple((o, tuple(r)) for o, r in by_order.items())))
     return effects
 
 
-def _default_window(items: list[Item], effects: list[Effect]) -> tuple[datetime, datetime]:
+def _default_window(items: list[Item], effects: list[EffectLine]) -> tuple[datetime, datetime]:
     """The movements from first to last event, widened to any effect time up to six hours
     before; without movements, everything."""
     moving = [i for i in items if i.lane not in ("Orders", "Notices", "Statements", "People")]
@@ -265,7 +263,7 @@ def _span(p: _Placed, scale: TimeScale, row_top: float) -> Node:
               data_clipped=clipped)
 
 
-def _effect_header(effects: list[Effect], scale: TimeScale, tz: tzinfo,
+def _effect_header(effects: list[EffectLine], scale: TimeScale, tz: tzinfo,
                    top: float) -> tuple[list[Node], float]:
     """Labels of the effect lines, in rows above the axis so they never overlap."""
     size = 10.5
@@ -286,21 +284,21 @@ def _effect_header(effects: list[Effect], scale: TimeScale, tz: tzinfo,
     return nodes, top + len(ends) * 16 + 4
 
 
-def _effect_label(effect: Effect, tz: tzinfo) -> str:
+def _effect_label(effect: EffectLine, tz: tzinfo) -> str:
     parts = []
     for order_id, readings in effect.parts:
-        which = "both readings" if len(readings) == len(READINGS) else \
+        which = "both readings" if len(readings) == len(EFFECTS) else \
             " and ".join(readings) + " reading"
         parts.append(f"{order_id} ({which})")
     return f"In force {TimeScale.clock(effect.when, tz)}: " + "; ".join(parts)
 
 
-def _effect_colour(effect: Effect) -> str:
+def _effect_colour(effect: EffectLine) -> str:
     readings = effect.readings
     return READING_COLOUR[readings[0]] if len(readings) == 1 else BOTH_COLOUR
 
 
-def _effect_lines(effects: list[Effect], scale: TimeScale, top: float,
+def _effect_lines(effects: list[EffectLine], scale: TimeScale, top: float,
                   bottom: float) -> list[Node]:
     nodes = []
     for effect in effects:
