@@ -79,6 +79,10 @@ def test_matrix_shows_each_findings_certainty_per_reading(report: Report) -> Non
     assert {e.id for e in removal.evidence} == {
         "gxa6143.custody_transferred.1", "gxa6145.custody_transferred.1",
         "tro-class-oral.notice.1"}
+    # Why it is only possible when a removal is complete on leaving US territory:
+    assert [(names, level) for names, level, _ in removal.other_reasons] == [
+        ("oral order binds; removal complete at leaving US territory", "possible")]
+    assert "possible, not certain" in removal.other_reasons[0][2]
     withholding = by_title["Forbidden action: withholding-2019, GXA6122 (N630VA)"]
     assert all(c is not None and c.certainty == "certain" for c in withholding.cells)
     assert report.certain_everywhere() == [withholding]

@@ -30,7 +30,7 @@ from habeas.reports.model import (
     SourceRow,
     StatementRow,
 )
-from habeas.reports.readings import MATRIX
+from habeas.reports.readings import MATRIX, label
 
 Json = Mapping[str, Any]
 
@@ -72,12 +72,13 @@ def _findings(case: Case, audits: Mapping[Interpretation, Json], readings: Seque
     for number, (finding_id, by_reading) in enumerate(seen.items(), start=1):
         numbers[finding_id] = number
         first = by_reading.get(primary) or next(iter(by_reading.values()))
-        rows.append(_finding_row(case, number, first, [by_reading.get(r) for r in readings], tz))
+        rows.append(_finding_row(case, number, first, readings,
+                                 [by_reading.get(r) for r in readings], tz))
     return tuple(rows), numbers
 
 
-def _finding_row(case: Case, number: int, finding: Json, cells: list[Json | None],
-                 tz: tzinfo) -> FindingRow:
+def _finding_row(case: Case, number: int, finding: Json, readings: Sequence[Interpretation],
+                 cells: list[Json | None], tz: tzinfo) -> FindingRow:
     kind = str(finding.get("kind", ""))
     order = str(finding.get("order") or "")
     movements = [str(m) for m in (finding.get("movements") or
@@ -90,12 +91,25 @@ def _finding_row(case: Case, number: int, finding: Json, cells: list[Json | None
         number=number, kind=kind, title=title, order=order, movement=moved,
         people=people, count=finding.get("count"),
         cells=tuple(None if c is None else Cell(str(c.get("certainty", "")),
-                                                describe.after_effect(c),
-                                                str(c.get("reason", "")))
+                                                describe.after_effect(c))
                     for c in cells),
         reason=str(finding.get("reason", "")),
+        other_reasons=_other_reasons(finding, readings, cells),
         evidence=tuple(_evidence(case, e, tz) for e in cited),
     )
+
+
+def _other_reasons(shown: Json, readings: Sequence[Interpretation], cells: list[Json | None]
+                   ) -> tuple[tuple[str, str, str], ...]:
+    """Reasons under other readings that differ from the one shown, each once with the
+    readings that give it: why a finding is only possible under some."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for reading, cell in zip(readings, cells, strict=True):
+        if cell is not None and cell.get("reason") != shown.get("reason"):
+            key = (str(cell.get("certainty", "")), str(cell.get("reason", "")))
+            grouped.setdefault(key, []).append(label(reading))
+    return tuple(("; ".join(names), certainty, reason)
+                 for (certainty, reason), names in grouped.items())
 
 
 def _evidence(case: Case, cited: Json, tz: tzinfo) -> Evidence:

@@ -38,19 +38,20 @@ def scope(words: Describe, value: Scope) -> str:
         else []
     if value.class_ is not None:
         c = value.class_
-        held = [*(holder_name(case, h) for h in c.held_by), *c.held_by_country]
-        bases = [case.authorities[b].title or b if b in case.authorities else b for b in c.basis]
         text = "everyone"
-        if bases:
-            text += " held under " + " or ".join(bases)
         if c.nationality:
-            text += " of nationality " + "/".join(c.nationality)
-        if held:
-            text += " in the custody of " + " or ".join(held)
+            text += " of nationality " + " or ".join(c.nationality)
+        if c.held_by_country:
+            text += " held in " + " or ".join(c.held_by_country)
+        if c.held_by:
+            text += " in the custody of " + " or ".join(holder_name(case, h) for h in c.held_by)
         if c.district:
             text += " in " + " or ".join(c.district)
+        if c.basis:
+            text += " under " + " or ".join(
+                case.authorities[b].title or b if b in case.authorities else b for b in c.basis)
         parts.append(text)
-    return "; ".join(parts) or "no one named"
+    return "; ".join(parts) or "no one"
 
 
 def requirements(order: Order) -> str:

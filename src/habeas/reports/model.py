@@ -6,7 +6,7 @@ orders, which findings, a proof per cited record) without parsing a PDF.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from habeas.law.interpretation import Interpretation
 
@@ -63,7 +63,6 @@ class Cell:
 
     certainty: str
     after_effect: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,8 @@ class FindingRow:
     people: str
     count: int | None
     cells: tuple[Cell | None, ...]  # aligned with Report.readings
-    reason: str
+    reason: str  # under the primary reading, or the first reading that finds it
+    other_reasons: tuple[tuple[str, str, str], ...]  # (readings, certainty, reason)
     evidence: tuple[Evidence, ...]
 
     def under(self, index: int) -> Cell | None:
@@ -151,7 +151,6 @@ class Report:
     timeline_svg: str
     map_svg: str
     appendix: Appendix | None = None
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def primary_index(self) -> int:
