@@ -168,3 +168,14 @@ def test_text_from_the_case_is_escaped(flagship: Case) -> None:
 
 def test_output_is_deterministic(flagship: Case) -> None:
     assert case_timeline(flagship, NY) == case_timeline(flagship, NY)
+
+
+def test_an_empty_case_draws_an_empty_chart() -> None:
+    root = parse(case_timeline(Case(title="empty"), "UTC"))
+    assert not find_all(root, "g", "lane") and not effects(root)
+
+
+def test_without_movements_the_window_covers_everything(flagship: Case) -> None:
+    case = dataclasses.replace(flagship, movements={}, events={})
+    found = items(parse(case_timeline(case, NY)))
+    assert {"withholding-2019", "tro-class-oral", "vacatur-apr7", "leavitt"} <= set(found)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from habeas.domain import Case, When
 from habeas.domain.time import zone
@@ -178,8 +178,8 @@ def _default_window(items: list[Item], effects: list[EffectLine]) -> tuple[datet
     moving = [i for i in items if i.lane not in ("Orders", "Notices", "Statements", "People")]
     basis = moving or items
     if not basis:
-        now = datetime(2000, 1, 1).astimezone()
-        return now, now + timedelta(hours=1)
+        epoch = datetime(2000, 1, 1, tzinfo=UTC)
+        return epoch, epoch + timedelta(hours=1)
     start = min(i.when.earliest for i in basis)
     end = max(i.when.latest for i in basis)
     for effect in effects:

@@ -35,13 +35,13 @@ from habeas.reports.readings import MATRIX, label
 Json = Mapping[str, Any]
 
 
-def assemble(case: Case, audits: Mapping[Interpretation, Json], *, primary: Interpretation, tz: str,
-             origin: str, prepared: str) -> Report:
+def assemble(case: Case, audits: Mapping[Interpretation, Json], *, primary: Interpretation,
+             tz: str, origin: str, prepared: str) -> Report:
     """The report's content. ``audits`` maps each reading to ``Audit.to_json()``."""
     zone_info = zone(tz)
     words = Describe(case, zone_info)
     readings = tuple(r for r in MATRIX if r in audits)
-    findings, numbers = _findings(case, audits, readings, primary, zone_info)
+    findings, numbers = _findings(words, audits, readings, primary)
     return Report(
         title=case.title,
         timezone=tz,
@@ -59,8 +59,9 @@ def assemble(case: Case, audits: Mapping[Interpretation, Json], *, primary: Inte
     )
 
 
-def _findings(case: Case, audits: Mapping[Interpretation, Json], readings: Sequence[Interpretation],
-              primary: Interpretation, tz: tzinfo) -> tuple[tuple[FindingRow, ...], dict[str, int]]:
+def _findings(words: Describe, audits: Mapping[Interpretation, Json],
+              readings: Sequence[Interpretation], primary: Interpretation
+              ) -> tuple[tuple[FindingRow, ...], dict[str, int]]:
     """Each distinct finding once (the engine's ids are the same under every reading), in
     the order the primary reading lists them, then those found only under other readings."""
     seen: dict[str, dict[Interpretation, Json]] = {}
@@ -72,19 +73,20 @@ def _findings(case: Case, audits: Mapping[Interpretation, Json], readings: Seque
     for number, (finding_id, by_reading) in enumerate(seen.items(), start=1):
         numbers[finding_id] = number
         first = by_reading.get(primary) or next(iter(by_reading.values()))
-        rows.append(_finding_row(case, number, first, readings,
-                                 [by_reading.get(r) for r in readings], tz))
+        rows.append(_finding_row(words, number, first, readings,
+                                 [by_reading.get(r) for r in readings]))
     return tuple(rows), numbers
 
 
-def _finding_row(case: Case, number: int, finding: Json, readings: Sequence[Interpretation],
-                 cells: list[Json | None], tz: tzinfo) -> FindingRow:
+def _finding_row(words: Describe, number: int, finding: Json,
+                 readings: Sequence[Interpretation], cells: list[Json | None]) -> FindingRow:
+    case = words.case
     kind = str(finding.get("kind", ""))
     order = str(finding.get("order") or "")
     movements = [str(m) for m in (finding.get("movements") or
                                   ([finding["movement"]] if finding.get("movement") else []))]
     moved = describe.movements_name(case, movements)
-    people = Describe(case, tz).subjects(finding.get("people", ()))
+    people = words.subjects(finding.get("people", ()))
     title = f"{describe.FINDING_KINDS.get(kind, kind)}: {order}" + (f", {moved}" if moved else "")
     cited = [*finding.get("events", ()), *finding.get("notice", ())]
     return FindingRow(
@@ -95,7 +97,7 @@ def _finding_row(case: Case, number: int, finding: Json, readings: Sequence[Inte
                     for c in cells),
         reason=str(finding.get("reason", "")),
         other_reasons=_other_reasons(finding, readings, cells),
-        evidence=tuple(_evidence(case, e, tz) for e in cited),
+        evidence=tuple(_evidence(case, e, words.tz) for e in cited),
     )
 
 
