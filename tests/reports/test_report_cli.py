@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -41,6 +42,19 @@ def test_from_a_ledger_with_another_primary_reading(tmp_path: Path) -> None:
     assert f"ledger {db}" in text and "temporary ledger" not in text
 
 
+def test_as_of_a_valid_time_before_the_hand_over(tmp_path: Path) -> None:
+    html = tmp_path / "r.html"
+    result = runner.invoke(app, ["report", str(FLAGSHIP), "--html", str(html),
+                                 "--as-of", "2025-03-15T20:00"])
+    assert result.exit_code == 0, result.output
+    # By 8 p.m. ET nobody had been handed over: under the primary reading (removal complete
+    # at the hand-over) the removal is not yet a finding; on leaving US territory it is.
+    text = re.sub(r"\s+", " ", html.read_text())
+    assert re.search(r"Forbidden action: tro-class-oral, GXA6143 \(N278GX\), GXA6145 "
+                     r"\(N837VA\)</td> <td>not found under this reading</td>", text)
+    assert "Directive not met: tro-class-oral, GXA6145 (N837VA)" in text
+
+
 def test_mistakes_are_exit_code_2(tmp_path: Path) -> None:
     out = ["--html", str(tmp_path / "r.html")]
     cases = [
@@ -48,7 +62,8 @@ def test_mistakes_are_exit_code_2(tmp_path: Path) -> None:
         ([str(FLAGSHIP), *out, "--tz", "Mars/Olympus"], "not an IANA time zone"),
         ([str(FLAGSHIP), *out, "--case", "Another case"], "this record holds the case"),
         ([str(FLAGSHIP), *out, "--db", "x.db"], "either a bundle file or --db"),
-        ([str(FLAGSHIP), *out, "--as-of", "2025-03-16T00:00"], "needs a UTC offset"),
+        ([str(FLAGSHIP), *out, "--as-of", "yesterday"], "not an ISO 8601"),
+        ([str(FLAGSHIP), *out, "--known-at", "2025-03-17T00:00Z"], "a bundle has no recorded"),
     ]
     for args, message in cases:
         result = runner.invoke(app, ["report", *args])

@@ -140,6 +140,11 @@ def test_text_from_the_case_is_escaped(report: Report) -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+def test_without_a_ledger_the_report_says_it_has_no_proofs(report: Report) -> None:
+    html = section(render_html(replace(report, appendix=None)), "appendix")
+    assert "carries no proofs" in html
+
+
 def _ledger_file(tmp_path: Path) -> str:
     url = str(tmp_path / "case.db")
     with Ledger.init(url) as ledger:
