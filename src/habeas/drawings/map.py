@@ -24,7 +24,7 @@ from habeas.drawings.geometry import (
 )
 from habeas.drawings.style import FONT, INK, MUTED, movement_style
 from habeas.drawings.svg import Attr, Node, document, el, path_data, points, text_width
-from habeas.drawings.words import place_short
+from habeas.drawings.words import movement_name, place_name, place_short
 from habeas.errors import NotFoundError
 from habeas.geo import countries
 
@@ -74,7 +74,7 @@ def route_map(case: Case, movement_ids: Sequence[str] | None = None,
         el("text", class_="caption", x=2, y=height - 6, font_size=10, fill=MUTED,
            font_family=FONT, text=_caption(case, movements, located)),
     ]
-    title = "Route map: " + ", ".join(_movement_name(m) for m in movements.values())
+    title = "Route map: " + ", ".join(movement_name(m) for m in movements.values())
     return document(width, height, title, *body, class_="habeas-route-map")
 
 
@@ -304,8 +304,8 @@ def _legend(case: Case, movements: dict[str, Movement], top: float) -> list[Node
                             fill=MUTED, text=f"and {len(movements) - LEGEND_ROWS} more"))
             break
         colour, dash = movement_style(index)
-        row = f"{_movement_name(movement)}: " + " → ".join(
-            _stop_name(case, s) for s in movement.stops)
+        row = f"{movement_name(movement)}: " + " → ".join(
+            place_name(case, s) for s in movement.stops)
         nodes.append(el("g",
                         el("line", x1=4, y1=y, x2=34, y2=y, stroke=colour, stroke_width=2.2,
                            stroke_dasharray=dash),
@@ -315,19 +315,9 @@ def _legend(case: Case, movements: dict[str, Movement], top: float) -> list[Node
     return [el("g", *nodes, class_="legend")] if nodes else []
 
 
-def _movement_name(movement: Movement) -> str:
-    name = movement.flight or movement.callsign or movement.id
-    return f"{name} ({movement.tail})" if movement.tail else name
-
-
-def _stop_name(case: Case, place_id: str) -> str:
-    place = case.places.get(place_id)
-    return place_short(place) if place is not None else place_id
-
-
 def _caption(case: Case, movements: dict[str, Movement], located: dict[str, Place]) -> str:
     unlocated = sorted({s for m in movements.values() for s in m.stops} - set(located))
     if not unlocated:
         return CAPTION
     return CAPTION + " Not drawn (no coordinates): " + ", ".join(
-        _stop_name(case, s) for s in unlocated) + "."
+        place_name(case, s) for s in unlocated) + "."

@@ -18,7 +18,7 @@ from habeas.domain.time import zone
 from habeas.drawings.style import FONT, INK, MUTED, movement_style
 from habeas.drawings.svg import Node, document, el, points, text_width
 from habeas.drawings.timescale import TimeScale
-from habeas.drawings.words import event_phrase, order_phrase
+from habeas.drawings.words import event_phrase, movement_name, order_phrase
 from habeas.law.force import Force
 from habeas.law.interpretation import EFFECTS, Effect, Interpretation
 
@@ -109,7 +109,7 @@ def _items(case: Case, tz: tzinfo) -> list[Item]:
         items.append(Item("Notices", "notice", notice.id, notice.at,
                           f"{notice.party.split(' (')[0]} knew of {notice.order}",
                           notice.how or "", MUTED))
-    movement_lanes = {m: _movement_lane(case, m) for m in case.movements}
+    movement_lanes = {m_id: movement_name(m) for m_id, m in case.movements.items()}
     colours = {m: movement_style(i)[0] for i, m in enumerate(case.movements)}
     for event in case.events.values():
         if event.kind == "position":
@@ -130,12 +130,6 @@ def _timed(item: Item, tz: tzinfo) -> Item:
     if item.when.latest - item.when.earliest > timedelta(hours=12):
         return item
     return replace(item, label=f"{item.label} {TimeScale.clock(item.when, tz, zone=False)}")
-
-
-def _movement_lane(case: Case, movement_id: str) -> str:
-    movement = case.movements[movement_id]
-    name = movement.flight or movement.callsign or movement.id
-    return f"{name} ({movement.tail})" if movement.tail else name
 
 
 def _clip(text: str, limit: int) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from habeas.domain import Case, Event, Movement, When
 from habeas.domain.time import zone
 from habeas.drawings import case_timeline, route_map
-from habeas.drawings.words import event_phrase, holder_name, order_phrase
+from habeas.drawings.words import event_phrase, holder_name, movement_name, order_phrase
 from habeas.law.describe import Describe
 from habeas.law.force import Force
 from habeas.law.interpretation import EFFECTS, Interpretation
@@ -148,7 +148,7 @@ def _movement_row(words: Describe, movement: Movement) -> MovementRow:
                        for e in custody) or "not recorded"
     ref = case.ref("movements", movement.id)
     return MovementRow(
-        id=movement.id, name=describe.movement_name(movement),
+        id=movement.id, name=movement_name(movement),
         route=describe.route(case, movement),
         carried=words.subjects(movement.carries) or "—",
         possibly=words.subjects(movement.may_carry),

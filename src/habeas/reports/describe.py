@@ -10,7 +10,7 @@ from datetime import tzinfo
 from typing import Any
 
 from habeas.domain import Case, Movement, Order, Scope, When
-from habeas.drawings.words import holder_name, place_name
+from habeas.drawings.words import holder_name, movement_name, place_name
 from habeas.law.describe import Describe
 from habeas.law.findings import human_duration
 
@@ -68,11 +68,6 @@ def requirements(order: Order) -> str:
     if order.memorializes:
         out.append(f"Puts {order.memorializes} in writing.")
     return " ".join(out)
-
-
-def movement_name(movement: Movement) -> str:
-    name = movement.flight or movement.callsign or movement.id
-    return f"{name} ({movement.tail})" if movement.tail else name
 
 
 def movements_name(case: Case, ids: list[str]) -> str:
