@@ -49,6 +49,7 @@ def test_each_flight_has_its_legs_in_route_order(flagship: Case) -> None:
 def test_selected_movements_only(flagship: Case) -> None:
     legs = find_all(parse(route_map(flagship, movement_ids=["gxa6122"])), "g", "leg")
     assert {g.get("data-movement") for g in legs} == {"gxa6122"}
+    assert route_map(flagship, "gxa6122") == route_map(flagship, ["gxa6122"])
     with pytest.raises(NotFoundError, match="nope"):
         route_map(flagship, movement_ids=["nope"])
 

@@ -41,11 +41,11 @@ SEA = "#e8eff5"
 BORDER = "#a3a3a3"
 
 
-def route_map(case: Case, movement_ids: Sequence[str] | None = None,
+def route_map(case: Case, movement_ids: Sequence[str] | str | None = None,
               positions: Iterable[LatLon] | None = None,
               width: float = 720, height: float = 480) -> str:
-    """The movements ``movement_ids`` (default: all, in case order) on a map fitted to their
-    places. ``positions`` are ``(lat, lon)`` points to draw along the route; by default the
+    """The movements ``movement_ids`` (default: all, in case order; one id alone is one
+    movement, not a sequence of letters) on a map fitted to their places. ``positions`` are ``(lat, lon)`` points to draw along the route; by default the
     case's ``position`` events of those movements."""
     movements = _select(case, movement_ids)
     located = _located_places(case, movements)
@@ -78,9 +78,11 @@ def route_map(case: Case, movement_ids: Sequence[str] | None = None,
     return document(width, height, title, *body, class_="habeas-route-map")
 
 
-def _select(case: Case, movement_ids: Sequence[str] | None) -> dict[str, Movement]:
+def _select(case: Case, movement_ids: Sequence[str] | str | None) -> dict[str, Movement]:
     if movement_ids is None:
         return dict(case.movements)
+    if isinstance(movement_ids, str):
+        movement_ids = [movement_ids]
     missing = [m for m in movement_ids if m not in case.movements]
     if missing:
         raise NotFoundError(f"no movement with id {', '.join(missing)}")
