@@ -45,8 +45,9 @@ def route_map(case: Case, movement_ids: Sequence[str] | str | None = None,
               positions: Iterable[LatLon] | None = None,
               width: float = 720, height: float = 480) -> str:
     """The movements ``movement_ids`` (default: all, in case order; one id alone is one
-    movement, not a sequence of letters) on a map fitted to their places. ``positions`` are ``(lat, lon)`` points to draw along the route; by default the
-    case's ``position`` events of those movements."""
+    movement, not a sequence of letters) on a map fitted to their places. ``positions`` are
+    ``(lat, lon)`` points to draw along the route; by default the case's ``position`` events
+    of those movements."""
     movements = _select(case, movement_ids)
     located = _located_places(case, movements)
     track = list(positions) if positions is not None else _recorded_positions(case, movements)
