@@ -44,6 +44,9 @@ def assemble(case: Case, audits: Mapping[Interpretation, Json], *, primary: Inte
     findings, numbers = _findings(words, audits, readings, primary)
     return Report(
         title=case.title,
+        dockets=tuple(dict.fromkeys(f"{o.court}, No. {o.case}" if o.case else o.court
+                                    for o in sorted(case.orders.values(),
+                                                    key=lambda o: (o.issued.earliest, o.id)))),
         timezone=tz,
         prepared=prepared,
         origin=origin,

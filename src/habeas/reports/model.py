@@ -138,6 +138,7 @@ class Appendix:
 @dataclass(frozen=True)
 class Report:
     title: str
+    dockets: tuple[str, ...]  # the courts and case numbers of the orders
     timezone: str
     prepared: str
     origin: str  # where the case was read from
