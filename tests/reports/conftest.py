@@ -3,13 +3,16 @@ reading, and the PDF rendered from it."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from habeas.reports import DEFAULT, Report, audit_all, build_report, open_case, write_pdf
 
-FLAGSHIP = Path(__file__).resolve().parents[2] / "examples" / "jgg-2025-03-15.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "examples" / "jgg-2025-03-15.yaml"
 NY = "America/New_York"
 
 
@@ -25,3 +28,13 @@ def pdf(report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "flagship.pdf"
     write_pdf(report, path)
     return path
+
+
+def run_docs_verifier(directory: Path) -> str:
+    """Run the offline verifier printed in docs/reports.md, as a clerk would, on the
+    ``verification.json`` in ``directory``: independent of Habeas, so a wrong step in the
+    instructions or a wrong proof in a report fails the tests."""
+    docs = (ROOT / "docs" / "reports.md").read_text()
+    code = docs.split("```python\n")[1].split("```")[0]
+    return subprocess.run([sys.executable, "-c", code], cwd=directory, check=True,
+                          capture_output=True, text=True).stdout

@@ -14,6 +14,8 @@ import pytest
 from habeas.reports import Report, write_pdf
 from habeas.reports.render import VERIFICATION_FILE, local_only_fetcher
 
+from .conftest import run_docs_verifier
+
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils not installed")
 
@@ -55,6 +57,13 @@ def test_verification_data_is_attached(pdf: Path, report: Report, tmp_path: Path
     assert report.appendix is not None
     assert data["checkpoint"] == report.appendix.checkpoint
     assert [r["seq"] for r in data["records"]] == report.cited_seqs()
+
+
+@needs_poppler
+def test_the_verifier_in_the_docs_checks_the_attachment(pdf: Path, tmp_path: Path) -> None:
+    """What a clerk does with the PDF alone: detach the data, run the printed verifier."""
+    subprocess.run(["pdfdetach", "-saveall", "-o", str(tmp_path), str(pdf)], check=True)
+    assert "records proven against" in run_docs_verifier(tmp_path)
 
 
 @needs_poppler
