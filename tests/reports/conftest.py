@@ -3,6 +3,7 @@ reading, and the PDF rendered from it."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -23,11 +24,34 @@ def report() -> Report:
                             prepared="2026-11-29")
 
 
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 @pytest.fixture(scope="session")
-def pdf(report: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def rendered(report: Report, tmp_path_factory: pytest.TempPathFactory
+             ) -> tuple[Path, list[str]]:
+    """The flagship's PDF, and what WeasyPrint warned about while making it (bad CSS, a
+    refused fetch)."""
     path = tmp_path_factory.mktemp("pdf") / "flagship.pdf"
-    write_pdf(report, path)
-    return path
+    collect = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collect)
+    try:
+        write_pdf(report, path)
+    finally:
+        logger.removeHandler(collect)
+    return path, collect.messages
+
+
+@pytest.fixture(scope="session")
+def pdf(rendered: tuple[Path, list[str]]) -> Path:
+    return rendered[0]
 
 
 def run_docs_verifier(directory: Path) -> str:
