@@ -112,8 +112,7 @@ class Ledger:
 
     def _commit(self, requests: list[Request[_Batch]]) -> None:
         with self.store.writer() as writer:
-            size = writer.size()
-            last = writer.last_recorded_at()
+            size, last = writer.head()
             recorded_at = format_time(self._clock())
             if last is not None and last > recorded_at:
                 recorded_at = last  # the wall clock stepped back: time in the log never does

@@ -60,14 +60,10 @@ class _Writer:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    def size(self) -> int:
-        (last,) = self._conn.execute("SELECT max(seq) FROM records").fetchone()
-        return 0 if last is None else int(last) + 1
-
-    def last_recorded_at(self) -> str | None:
+    def head(self) -> tuple[int, str | None]:
         found = self._conn.execute(
-            "SELECT recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-        return None if found is None else str(found[0])
+            "SELECT seq, recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, None) if found is None else (int(found[0]) + 1, str(found[1]))
 
     def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
         return _hashes(self._conn, keys)
@@ -180,7 +176,7 @@ class SQLiteStore:
 
     def size(self) -> int:
         with self._read() as conn:
-            return _Writer(conn).size()
+            return _Writer(conn).head()[0]
 
     def row(self, seq: int) -> Row | None:
         with self._read() as conn:
