@@ -76,10 +76,13 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+ROUNDS: int | None = None
+
+
 def rounds(n: int, *runs: Callable[[int], float]) -> list[float]:
     """Median rate of each run over ``n`` interleaved rounds (so drift hits all alike)."""
     results: list[list[float]] = [[] for _ in runs]
-    for r in range(n):
+    for r in range(min(n, ROUNDS or n)):
         for i, run in enumerate(runs):
             results[i].append(run(r))
     return [statistics.median(values) for values in results]
@@ -366,7 +369,10 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("HABEAS_BENCH_POSTGRES"))
     parser.add_argument("--out", type=Path)
     parser.add_argument("--scale", type=int, help="size multiplier (quick 1, full 10)")
+    parser.add_argument("--rounds", type=int, help="at most this many rounds per benchmark")
     args = parser.parse_args()
+    global ROUNDS
+    ROUNDS = args.rounds
     scale = 1 if args.quick else 10
     if args.scale:
         scale = args.scale
