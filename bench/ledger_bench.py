@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from habeas.ledger import Ledger, RecordDraft, merkle
+from habeas.ledger import Ledger, RecordDraft, Verifier, merkle
 from habeas.ledger.merkle import CompactRange
 from habeas.ledger.records import Prepared, format_time
 from habeas.ledger.store import Node, Row
@@ -323,7 +323,7 @@ def bench_proof(tmp: Path, scale: int) -> Result:
         return (time.perf_counter() - start) / (40 * len(made)) * 1e6
 
     make_us, verify_us = rounds(5, make, check)
-    verifier = ledger._verifier
+    verifier = Verifier.parse(ledger.verifier_key())
     start = time.perf_counter()
     for proof in made:
         proof.verify(verifier)
