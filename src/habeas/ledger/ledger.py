@@ -57,6 +57,7 @@ class Ledger:
         self._signer = signer
         self._clock = clock
         self._group: GroupCommit[_Batch] = GroupCommit(self._commit)
+        self._tree: tuple[int, list[tuple[int, bytes]]] = (-1, [])
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -121,7 +122,7 @@ class Ledger:
                       if p.draft.idempotency_key is not None]
             known = writer.by_idempotency_keys(wanted) if wanted else {}
             nodes: list[Node] = []
-            tree = _frontier(writer, size, nodes)
+            tree = self._frontier(writer, size, nodes)
             rows: list[Row] = []
             pending: dict[str, tuple[Record, bytes]] = {}
             for request in requests:
@@ -136,6 +137,23 @@ class Ledger:
                     pending = mark[4]
             if rows:
                 writer.insert(rows, nodes)
+        self._tree = (tree.size, list(tree.stack))  # committed: valid until another writer
+
+    def _frontier(self, writer: Writer, size: int, nodes: list[Node]) -> merkle.CompactRange:
+        """The tree's frontier at ``size``: remembered from our last commit when nobody has
+        appended since (the log only grows, so equal sizes mean equal trees), else read."""
+        def store(level: int, index: int, digest: bytes) -> None:
+            nodes.append(Node(level, index, digest))
+
+        if self._tree[0] == size:
+            return merkle.CompactRange(size, list(self._tree[1]), store)
+        keys_ = merkle.root_keys(size)
+        found = writer.hashes(keys_)
+        missing = [key for key in keys_ if key not in found]
+        if missing:
+            raise IntegrityError(f"the stored tree lacks node {missing[0]} at size {size}; "
+                                 "run `habeas verify`")
+        return merkle.CompactRange.from_frontier(size, [found[key] for key in keys_], store)
 
     def _place(self, batch: _Batch, tree: merkle.CompactRange, rows: list[Row],
                recorded_at: str, moment: datetime, known: dict[str, Row],
@@ -284,18 +302,6 @@ class Ledger:
         """Recompute every leaf and the root; check every stored checkpoint and, if given, an
         earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
         return verify_log(self.store, self._verifier, self.origin, checkpoint, progress)
-
-
-def _frontier(writer: Writer, size: int, nodes: list[Node]) -> merkle.CompactRange:
-    keys_ = merkle.root_keys(size)
-    found = writer.hashes(keys_)
-    missing = [key for key in keys_ if key not in found]
-    if missing:
-        raise IntegrityError(f"the stored tree lacks node {missing[0]} at size {size}; "
-                             "run `habeas verify`")
-    return merkle.CompactRange.from_frontier(
-        size, [found[key] for key in keys_],
-        lambda level, index, digest: nodes.append(Node(level, index, digest)))
 
 
 def _prepare(drafts: Sequence[RecordDraft]) -> list[Prepared]:

@@ -81,7 +81,8 @@ class _Writer:
 
     def insert(self, rows: Sequence[Row], nodes: Sequence[Node]) -> None:
         self._conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
-        self._conn.executemany("INSERT INTO nodes VALUES (?, ?, ?)", nodes)
+        if nodes:
+            self._conn.executemany("INSERT INTO nodes VALUES (?, ?, ?)", nodes)
 
 
 _ROW = "seq, recorded_at, kind, idempotency_key, body, leaf_hash"
