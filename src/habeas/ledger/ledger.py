@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from habeas.errors import HabeasError, IntegrityError, NotFoundError, Problem, ValidationError
+from habeas.errors import (
+    HabeasError,
+    IntegrityError,
+    NotFoundError,
+    Problem,
+    ValidationError,
+    VerificationError,
+)
 from habeas.ledger import keys, merkle
 from habeas.ledger.checkpoint import Checkpoint
 from habeas.ledger.note import Signer, Verifier
@@ -58,6 +65,7 @@ class Ledger:
         self._clock = clock
         self._group: GroupCommit[_Batch] = GroupCommit(self._commit)
         self._tree: tuple[int, list[tuple[int, bytes]]] = (-1, [])
+        self._notes: dict[int, str] = {}  # issued checkpoints by size: immutable, so cached
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -245,15 +253,19 @@ class Ledger:
         return merkle.fold([found[key] for key in keys_])
 
     def inclusion_proof(self, seq: int, size: int | None = None) -> InclusionProof:
+        """Proof of ``seq`` in the tree of ``size`` (default: now) with its checkpoint.
+
+        One query for the O(log n) nodes; the root is the one the path leads to, checked
+        against the signed checkpoint of that size (or, if none exists yet, against the
+        stored tree before it is signed)."""
         size = self._size_or_current(size)
         if not 0 <= seq < size:
             raise NotFoundError(f"seq {seq}: not in the tree of size {size}")
         groups = merkle.inclusion_keys(seq, size)
-        wanted = [(0, seq), *merkle.root_keys(size), *(k for g in groups for k in g)]
-        found = self.store.hashes(wanted)
-        root = merkle.fold([found[key] for key in merkle.root_keys(size)])
-        return InclusionProof(seq, size, found[(0, seq)],
-                              tuple(merkle.assemble(groups, found)), root,
+        found = self.store.hashes([(0, seq), *(k for g in groups for k in g)])
+        path = tuple(merkle.assemble(groups, found))
+        root = merkle.root_from_inclusion(seq, size, found[(0, seq)], path)
+        return InclusionProof(seq, size, found[(0, seq)], path, root,
                               self._checkpoint_note(size, root))
 
     def consistency_proof(self, old_size: int, new_size: int | None = None
@@ -275,11 +287,21 @@ class Ledger:
         return self._checkpoint_note(size, self.root(size))
 
     def _checkpoint_note(self, size: int, root: bytes) -> str:
-        stored = self.store.checkpoint_at(size)
-        if stored is not None:
-            return stored
-        note = Checkpoint(self.origin, size, root).sign(self._signing_key())
-        self.store.add_checkpoint(size, note, format_time(self._clock()))
+        """The signed checkpoint for ``size``, issued and stored if there is none yet; the
+        root a proof leads to must be the one it commits to."""
+        note = self._notes.get(size) or self.store.checkpoint_at(size)
+        if note is None:
+            if root != self.root(size):
+                raise VerificationError(f"the stored tree is inconsistent at size {size}; "
+                                        "run `habeas verify`")
+            note = Checkpoint(self.origin, size, root).sign(self._signing_key())
+            self.store.add_checkpoint(size, note, format_time(self._clock()))
+        elif Checkpoint.parse(note.partition("\n\n")[0] + "\n").root != root:
+            raise VerificationError(f"the stored tree disagrees with the signed checkpoint "
+                                    f"of size {size}; run `habeas verify`")
+        if len(self._notes) >= 1024:
+            self._notes.clear()
+        self._notes[size] = note
         return note
 
     def _signing_key(self) -> Signer:
