@@ -31,7 +31,7 @@ from habeas.ledger.records import (
     validate,
 )
 from habeas.ledger.sequencer import GroupCommit, Request
-from habeas.ledger.store import Node, Row, Store, Writer, open_store
+from habeas.ledger.store import Node, Row, Store, Writer, open_store, parse_store_url
 from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
 
 Clock = Callable[[], datetime]
@@ -91,7 +91,15 @@ class Ledger:
     def open(cls, url: str, key_path: str | os.PathLike[str] | None = None,
              clock: Clock = system_clock) -> Ledger:
         """Open an existing ledger; the signing key is read only when a checkpoint is signed."""
-        return cls(open_store(url), keys.default_key_path(url, key_path), clock)
+        backend, target = parse_store_url(url)
+        if backend == "sqlite" and target != ":memory:" and not Path(target).exists():
+            raise NotFoundError(f"database {url}: no such file (run `habeas init`)")
+        store = open_store(url)
+        try:
+            return cls(store, keys.default_key_path(url, key_path), clock)
+        except BaseException:
+            store.close()
+            raise
 
     def close(self) -> None:
         self.store.close()
