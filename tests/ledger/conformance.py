@@ -327,6 +327,11 @@ class LedgerContract:
         assert (code, err) == (1, "Error: seq 7: the log holds 7 records but a signed "
                                   "checkpoint commits to 10: records were removed\n")
 
+    def test_empty_log_verifies_with_its_checkpoint(self, ledger: Ledger) -> None:
+        empty_root = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="  # SHA-256("")
+        assert ledger.checkpoint().split("\n")[1:3] == ["0", empty_root]
+        assert ledger.verify().size == 0
+
     def test_forged_checkpoint(self, ledger: Ledger, url: str, tmp_path: Path) -> None:
         self._filled(ledger)
         forged = tmp_path / "forged.note"
