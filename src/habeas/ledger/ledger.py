@@ -36,6 +36,10 @@ from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
 
 Clock = Callable[[], datetime]
 FORMAT_VERSION = "1"
+CACHED_LEVEL = 8
+"""Subtrees of 256 leaves or more are few (n/256), shared by many proofs and immutable once
+stored, so they are kept in memory (up to ``CACHE_LIMIT``); lower ones are read each time."""
+CACHE_LIMIT = 200_000
 
 
 def system_clock() -> datetime:
@@ -66,6 +70,7 @@ class Ledger:
         self._group: GroupCommit[_Batch] = GroupCommit(self._commit)
         self._tree: tuple[int, list[tuple[int, bytes]]] = (-1, [])
         self._notes: dict[int, str] = {}  # issued checkpoints by size: immutable, so cached
+        self._nodes: dict[merkle.Key, bytes] = {}
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -257,8 +262,20 @@ class Ledger:
         """The Merkle root at ``size`` (default: now), from O(log n) stored subtrees."""
         size = self._size_or_current(size)
         keys_ = merkle.root_keys(size)
-        found = self.store.hashes(keys_)
+        found = self._hashes(keys_)
         return merkle.fold([found[key] for key in keys_])
+
+    def _hashes(self, keys: list[merkle.Key]) -> dict[merkle.Key, bytes]:
+        """Node hashes from the cache of high subtrees, the rest in one query."""
+        cache = self._nodes
+        found = {key: cache[key] for key in keys if key in cache}
+        if len(found) < len(keys):
+            fetched = self.store.hashes([key for key in keys if key not in found])
+            found.update(fetched)
+            if len(cache) > CACHE_LIMIT:
+                cache.clear()
+            cache.update((key, h) for key, h in fetched.items() if key[0] >= CACHED_LEVEL)
+        return found
 
     def inclusion_proof(self, seq: int, size: int | None = None) -> InclusionProof:
         """Proof of ``seq`` in the tree of ``size`` (default: now) with its checkpoint.
@@ -270,7 +287,7 @@ class Ledger:
         if not 0 <= seq < size:
             raise NotFoundError(f"seq {seq}: not in the tree of size {size}")
         groups = merkle.inclusion_keys(seq, size)
-        found = self.store.hashes([(0, seq), *(k for g in groups for k in g)])
+        found = self._hashes([(0, seq), *(k for g in groups for k in g)])
         path = tuple(merkle.assemble(groups, found))
         root = merkle.root_from_inclusion(seq, size, found[(0, seq)], path)
         return InclusionProof(seq, size, found[(0, seq)], path, root,
@@ -283,7 +300,7 @@ class Ledger:
             raise NotFoundError(f"tree size {old_size}: must be between 0 and {new_size}")
         groups = merkle.consistency_keys(old_size, new_size)
         old_keys, new_keys = merkle.root_keys(old_size), merkle.root_keys(new_size)
-        found = self.store.hashes([*old_keys, *new_keys, *(k for g in groups for k in g)])
+        found = self._hashes([*old_keys, *new_keys, *(k for g in groups for k in g)])
         new_root = merkle.fold([found[key] for key in new_keys])
         return ConsistencyProof(old_size, new_size, merkle.fold([found[k] for k in old_keys]),
                                 new_root, tuple(merkle.assemble(groups, found)),

@@ -4,6 +4,7 @@ appending at once queue instead of failing half-way."""
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -88,24 +89,25 @@ class _Writer:
 _ROW = "seq, recorded_at, kind, idempotency_key, body, leaf_hash"
 
 
+@functools.lru_cache(maxsize=256)
+def _hashes_sql(leaves: int, inner: int) -> str:
+    """The lookup statement for that many leaves and inner nodes (cached: its text is also
+    the key of SQLite's prepared-statement cache)."""
+    parts = ["SELECT level, idx, hash FROM nodes WHERE level = ? AND idx = ?"] * inner
+    if leaves:
+        parts.append(f"SELECT 0, seq, leaf_hash FROM records WHERE seq IN "
+                     f"({','.join('?' * leaves)})")
+    return " UNION ALL ".join(parts)
+
+
 def _hashes(conn: sqlite3.Connection, keys: Sequence[Key]) -> dict[Key, bytes]:
     """Fetch node hashes in one statement; level 0 comes from the records themselves."""
-    found: dict[Key, bytes] = {}
     if not keys:
-        return found
-    leaves = [index for level, index in keys if level == 0]
-    inner = [(level, index) for level, index in keys if level > 0]
-    parts, params = [], []
-    if leaves:
-        parts.append("SELECT 0, seq, leaf_hash FROM records WHERE seq IN "
-                     f"({','.join('?' * len(leaves))})")
-        params.extend(leaves)
-    for level, index in inner:
-        parts.append("SELECT level, idx, hash FROM nodes WHERE level = ? AND idx = ?")
-        params.extend((level, index))
-    for level, index, digest in conn.execute(" UNION ALL ".join(parts), params):
-        found[(level, index)] = bytes(digest)
-    return found
+        return {}
+    params = [part for key in keys if key[0] for part in key]
+    leaves = [index for level, index in keys if not level]
+    rows = conn.execute(_hashes_sql(len(leaves), len(params) // 2), params + leaves)
+    return {(level, index): digest for level, index, digest in rows}
 
 
 class SQLiteStore:
