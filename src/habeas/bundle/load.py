@@ -8,6 +8,7 @@ problem yields no case at all, so nothing half-read is ever written.
 from __future__ import annotations
 
 import json
+import stat
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -37,11 +38,19 @@ def load_bundle_data(path: str | Path) -> Any:
     """Read and parse the file at ``path`` without validating it as a bundle."""
     file = Path(path)
     try:
-        size = file.stat().st_size
-        if size > MAX_BUNDLE_BYTES:
-            raise ValidationError(Problem("", size, f"bundle larger than {MAX_BUNDLE_BYTES} "
-                                          "bytes"), source=str(file))
-        text = file.read_text(encoding="utf-8")
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never end
+            raise ValidationError(Problem("", str(file), "not a regular file"),
+                                  source=str(file))
+        if info.st_size > MAX_BUNDLE_BYTES:
+            raise ValidationError(Problem("", info.st_size, f"bundle larger than "
+                                          f"{MAX_BUNDLE_BYTES} bytes"), source=str(file))
+        with file.open("rb") as handle:  # the file may grow after stat: read no more
+            raw = handle.read(MAX_BUNDLE_BYTES + 1)
+        if len(raw) > MAX_BUNDLE_BYTES:
+            raise ValidationError(Problem("", len(raw), f"bundle larger than "
+                                          f"{MAX_BUNDLE_BYTES} bytes"), source=str(file))
+        text = raw.decode("utf-8")
     except OSError as error:
         raise ValidationError(Problem("", str(file), f"cannot read: {error.strerror}"),
                               source=str(file)) from None

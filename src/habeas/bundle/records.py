@@ -43,10 +43,13 @@ def entity_payload(obj: Entity) -> dict[str, Any]:
     return payload
 
 
-def content_key(kind: str, payload: dict[str, Any]) -> str:
-    """An idempotency key that is the same exactly when the content is the same."""
+def content_key(kind: str, payload: dict[str, Any], corrects: int | None = None) -> str:
+    """An idempotency key that is the same exactly when the content is the same; a
+    correction's key also names the record it corrects, so that changing an object back
+    to an earlier state is a new record, not a clash with the first one."""
+    named = [kind, payload] if corrects is None else [kind, payload, corrects]
     digest = hashlib.sha256(
-        json.dumps([kind, payload], sort_keys=True, separators=(",", ":")).encode()
+        json.dumps(named, sort_keys=True, separators=(",", ":")).encode()
     ).hexdigest()
     return f"{kind}:{payload.get('id', '')}:{digest[:32]}"
 
@@ -96,7 +99,7 @@ def drafts_for(plan: list[Planned], actor: str) -> list[RecordDraft]:
     return [
         RecordDraft(kind=item.kind, payload=item.payload, occurred_at=item.occurred_at,
                     source=item.source, actor=actor,
-                    idempotency_key=content_key(item.kind, item.payload),
+                    idempotency_key=content_key(item.kind, item.payload, item.corrects),
                     corrects=item.corrects)
         for item in plan
     ]

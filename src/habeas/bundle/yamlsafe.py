@@ -15,12 +15,22 @@ from yaml.events import AliasEvent
 from yaml.nodes import Node
 
 
+#: The tags of plain JSON-like data; ``!!binary``, ``!!set``, ``!!timestamp`` and the like
+#: would hand validation bytes, sets or datetimes that it may quietly coerce.
+DATA_TAGS = frozenset(f"tag:yaml.org,2002:{name}"
+                      for name in ("str", "int", "float", "bool", "null", "seq", "map"))
+
+
 class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.YAMLError(f"aliases are not allowed (line {event.start_mark.line + 1})")
-        return super().compose_node(parent, index)
+        node = super().compose_node(parent, index)
+        if node is not None and node.tag not in DATA_TAGS:
+            raise yaml.YAMLError(f"tag {node.tag} is not allowed "
+                                 f"(line {node.start_mark.line + 1}): a bundle is plain data")
+        return node
 
 
 # Drop the implicit timestamp resolver: "2025-04-07" stays the string "2025-04-07".

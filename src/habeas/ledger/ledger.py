@@ -12,16 +12,14 @@ from pathlib import Path
 
 from habeas.errors import HabeasError, IntegrityError, NotFoundError, Problem, ValidationError
 from habeas.ledger import keys, merkle
-from habeas.ledger.canonical import canonical_bytes, fast_path_safe
 from habeas.ledger.checkpoint import Checkpoint
 from habeas.ledger.note import Signer, Verifier
 from habeas.ledger.proofs import ConsistencyProof, InclusionProof
 from habeas.ledger.records import (
-    JsonObject,
+    Prepared,
     Record,
     RecordDraft,
     format_time,
-    leaf_bytes,
     parse_time,
     validate,
 )
@@ -39,10 +37,9 @@ def system_clock() -> datetime:
 
 @dataclass(frozen=True)
 class _Batch:
-    """One caller's validated drafts, with their leaf content already built."""
+    """One caller's validated, encoded drafts."""
 
-    drafts: Sequence[RecordDraft]
-    contents: list[JsonObject]
+    drafts: list[Prepared]
     expected_size: int | None
 
 
@@ -110,30 +107,8 @@ class Ledger:
         original record; with other content the batch is refused (``IntegrityError``), as it
         is when ``expected_size`` is given and the log has another size.
         """
-        batch = _Batch(drafts, self._prepare(drafts), expected_size)
-        records: list[Record] = self._group.submit(batch)
+        records: list[Record] = self._group.submit(_Batch(_prepare(drafts), expected_size))
         return records
-
-    @staticmethod
-    def _prepare(drafts: Sequence[RecordDraft]) -> list[JsonObject]:
-        problems: list[Problem] = []
-        contents: list[JsonObject] = []
-        for i, draft in enumerate(drafts):
-            found = validate(draft, f"records[{i}]")
-            if found:
-                problems.extend(found)
-                continue
-            content = draft.content()
-            if not fast_path_safe(content):
-                try:
-                    canonical_bytes(content)
-                except ValidationError as error:
-                    problems.append(Problem(f"records[{i}]", error.problems[0].value,
-                                            error.problems[0].rule))
-            contents.append(content)
-        if problems:
-            raise ValidationError(problems)
-        return contents
 
     def _commit(self, requests: list[Request[_Batch]]) -> None:
         with self.store.writer() as writer:
@@ -143,8 +118,8 @@ class Ledger:
             if last is not None and last > recorded_at:
                 recorded_at = last  # the wall clock stepped back: time in the log never does
             moment = parse_time(recorded_at)
-            wanted = [c["idempotency_key"] for r in requests for c in r.work.contents
-                      if "idempotency_key" in c]
+            wanted = [p.draft.idempotency_key for r in requests for p in r.work.drafts
+                      if p.draft.idempotency_key is not None]
             known = writer.by_idempotency_keys(wanted) if wanted else {}
             nodes: list[Node] = []
             tree = _frontier(writer, size, nodes)
@@ -166,37 +141,35 @@ class Ledger:
     def _place(self, batch: _Batch, tree: merkle.CompactRange, rows: list[Row],
                recorded_at: str, moment: datetime, known: dict[str, Row],
                pending: dict[str, tuple[Record, bytes]]) -> list[Record]:
-        replayed: list[Record | None] = []
-        for i, content in enumerate(batch.contents):
-            key = content.get("idempotency_key")
-            replayed.append(None if key is None else _replay(i, key, content, known, pending))
+        replayed = [_replay(i, p, known, pending) for i, p in enumerate(batch.drafts)]
         if batch.expected_size is not None and tree.size != batch.expected_size and not all(
                 replayed):
             raise IntegrityError(f"expected the log to hold {batch.expected_size} records, "
                                  f"it holds {tree.size}")
         records: list[Record] = []
-        for i, (draft, content, old) in enumerate(zip(batch.drafts, batch.contents, replayed,
-                                                      strict=True)):
+        for i, (prepared, old) in enumerate(zip(batch.drafts, replayed, strict=True)):
+            draft = prepared.draft
+            if old is None and draft.idempotency_key is not None:  # same key earlier in batch
+                old = _replay(i, prepared, known, pending)
             if old is not None:
                 records.append(old)
                 continue
             seq = tree.size
             for name in ("corrects", "retracts"):
-                target = content.get(name)
+                target = getattr(draft, name)
                 if target is not None and target >= seq:
                     raise ValidationError(Problem(f"records[{i}].{name}", target,
                                                   f"must name an earlier seq (this record "
                                                   f"would be seq {seq})"))
-            body = leaf_bytes(seq, recorded_at, content)
+            body = prepared.leaf(seq, recorded_at)
             leaf = merkle.leaf_hash(body)
             tree.append(leaf)
-            rows.append(Row(seq, recorded_at, draft.kind, content.get("idempotency_key"), body,
-                            leaf))
-            record = Record(seq, moment, draft.kind, content["payload"], draft.occurred_at,
-                            tuple(content["source"]), draft.actor, draft.idempotency_key,
+            rows.append(Row(seq, recorded_at, draft.kind, draft.idempotency_key, body, leaf))
+            record = Record(seq, moment, draft.kind, dict(draft.payload), draft.occurred_at,
+                            tuple(draft.source), draft.actor, draft.idempotency_key,
                             draft.corrects, draft.retracts, leaf)
             if draft.idempotency_key is not None:
-                pending[draft.idempotency_key] = (record, canonical_bytes(content))
+                pending[draft.idempotency_key] = (record, prepared.fingerprint())
             records.append(record)
         return records
 
@@ -285,9 +258,9 @@ class Ledger:
         return self._checkpoint_note(size, self.root(size))
 
     def _checkpoint_note(self, size: int, root: bytes) -> str:
-        for stored_size, note in reversed(self.store.checkpoints()):
-            if stored_size == size:
-                return note
+        stored = self.store.checkpoint_at(size)
+        if stored is not None:
+            return stored
         note = Checkpoint(self.origin, size, root).sign(self._signing_key())
         self.store.add_checkpoint(size, note, format_time(self._clock()))
         return note
@@ -326,19 +299,40 @@ def _frontier(writer: Writer, size: int, nodes: list[Node]) -> merkle.CompactRan
         lambda level, index, digest: nodes.append(Node(level, index, digest)))
 
 
-def _replay(i: int, key: str, content: JsonObject, known: dict[str, Row],
+def _prepare(drafts: Sequence[RecordDraft]) -> list[Prepared]:
+    """Validate and encode a batch, outside the sequencer; report every problem at once."""
+    problems: list[Problem] = []
+    prepared: list[Prepared] = []
+    for i, draft in enumerate(drafts):
+        path = f"records[{i}]"
+        found = validate(draft, path)
+        if not found:
+            try:
+                prepared.append(Prepared.of(draft, path))
+            except ValidationError as error:
+                found = error.problems
+        problems.extend(found)
+    if problems:
+        raise ValidationError(problems)
+    return prepared
+
+
+def _replay(i: int, prepared: Prepared, known: dict[str, Row],
             pending: dict[str, tuple[Record, bytes]]) -> Record | None:
-    """The record already logged under ``key`` if its content is the same; else refuse."""
-    mine = canonical_bytes(content)
+    """The record already logged under the draft's idempotency key if its content is the
+    same; ``None`` if the key is new; refuse if the content differs."""
+    key = prepared.draft.idempotency_key
+    if key is None:
+        return None
     if key in pending:
         record, theirs = pending[key]
     elif key in known:
         row = known[key]
         record = Record.from_leaf(row.body, row.leaf_hash)
-        theirs = canonical_bytes(record.draft().content())
+        theirs = Prepared.of(record.draft()).fingerprint()
     else:
         return None
-    if mine != theirs:
+    if prepared.fingerprint() != theirs:
         raise IntegrityError(f"records[{i}].idempotency_key: {key!r} was used for seq "
                              f"{record.seq} with other content")
     return record

@@ -122,17 +122,17 @@ def root_from_inclusion(index: int, size: int, leaf: bytes, path: Sequence[bytes
     _check_lengths([leaf, *path])
     fn, sn = index, size - 1
     result = leaf
+    sha = _sha256
     for sibling in path:
         if sn == 0:
             raise VerificationError("inclusion proof has too many nodes")
         if fn & 1 or fn == sn:
-            result = node_hash(sibling, result)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn >>= 1
-                    sn >>= 1
+            result = sha(b"\x01" + sibling + result).digest()
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
         else:
-            result = node_hash(result, sibling)
+            result = sha(b"\x01" + result + sibling).digest()
         fn >>= 1
         sn >>= 1
     if sn != 0:
@@ -141,7 +141,7 @@ def root_from_inclusion(index: int, size: int, leaf: bytes, path: Sequence[bytes
 
 
 def _check_lengths(hashes: Iterable[bytes]) -> None:
-    if any(len(h) != HASH_SIZE for h in hashes):
+    if set(map(len, hashes)) != {HASH_SIZE}:
         raise VerificationError(f"a hash in the proof is not {HASH_SIZE} bytes long")
 
 

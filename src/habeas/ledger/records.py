@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from habeas.errors import Problem, ValidationError
-from habeas.ledger.canonical import canonical_bytes
+from habeas.ledger.canonical import MAX_SAFE_INTEGER, canonical_bytes
 
 Interval = tuple[str, str]
 OccurredAt = str | Interval
@@ -139,13 +139,63 @@ class Record:
                    leaf_hash=leaf_hash)
 
 
-def leaf_bytes(seq: int, recorded_at: str, content: JsonObject) -> bytes:
-    """Canonical bytes of the leaf object for a validated draft's ``content()``."""
-    return canonical_bytes({"seq": seq, "recorded_at": recorded_at, **content})
+_HEAD = ("actor", "corrects", "idempotency_key", "kind", "occurred_at", "payload")
+"""The leaf keys that sort before ``recorded_at``; ``retracts``, ``seq`` and ``source``
+sort after it, in that order."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated draft, encoded once, before the sequencer gives it a seq and a time.
+
+    JCS writes an object as its members in key order, and the leaf's keys are fixed ASCII
+    names, so the leaf bytes are the canonical bytes of the fields before ``recorded_at``,
+    then ``recorded_at``, ``retracts``, ``seq`` and ``source`` spliced in: the same bytes as
+    encoding the whole leaf object (a test holds them equal), at a fraction of the cost
+    inside the one critical section every append goes through.
+    """
+
+    draft: RecordDraft
+    head: bytes
+    source: bytes
+
+    @classmethod
+    def of(cls, draft: RecordDraft, path: str = "") -> Prepared:
+        """Encode a draft that ``validate`` passed; a value JSON cannot hold is reported
+        with its path."""
+        content = draft.content()
+        try:
+            return cls(draft, canonical_bytes({k: content[k] for k in _HEAD if k in content}),
+                       canonical_bytes(content["source"]))
+        except ValidationError as error:
+            problems: list[Problem] = []
+            _check_json(_join(path, "payload"), content["payload"], problems)
+            _check_json(_join(path, "source"), content["source"], problems)
+            raise ValidationError(problems or [Problem(path, error.problems[0].value,
+                                                       error.problems[0].rule)]) from None
+
+    def fingerprint(self) -> bytes:
+        """Equal for drafts with equal content: what an idempotent replay must match."""
+        return b"\n".join((self.head, self.source, str(self.draft.retracts).encode()))
+
+    def leaf(self, seq: int, recorded_at: str) -> bytes:
+        """The canonical bytes of the whole leaf object."""
+        retracts = self.draft.retracts
+        return b"".join((self.head[:-1], b',"recorded_at":"', recorded_at.encode(), b'"',
+                         b"" if retracts is None else b',"retracts":%d' % retracts,
+                         b',"seq":%d,"source":' % seq, self.source, b"}"))
 
 
 def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _is_int(value: Any) -> bool:
@@ -164,7 +214,8 @@ def _check_time(path: str, value: Any, problems: list[Problem]) -> datetime | No
 
 
 def _check_json(path: str, value: Any, problems: list[Problem]) -> None:
-    """Payload and sources must be JSON: string keys, finite numbers, known types."""
+    """Say where a value that has no canonical JSON form went wrong (run only on failure:
+    the encoder itself is the check on the happy path)."""
     stack: list[tuple[str, Any]] = [(path, value)]
     while stack:
         where, item = stack.pop()
@@ -178,6 +229,11 @@ def _check_json(path: str, value: Any, problems: list[Problem]) -> None:
             stack.extend((f"{where}[{i}]", sub) for i, sub in enumerate(item))
         elif isinstance(item, float) and not math.isfinite(item):
             problems.append(Problem(where, item, "numbers must be finite"))
+        elif _is_int(item) and abs(item) > MAX_SAFE_INTEGER:
+            problems.append(Problem(where, item, "integers must lie within +-(2**53 - 1)"))
+        elif isinstance(item, str) and not _utf8(item):
+            problems.append(Problem(where, item, "text must be valid Unicode (no lone "
+                                                 "surrogates)"))
         elif not (item is None or isinstance(item, str | int | float)):
             problems.append(Problem(where, type(item).__name__, "is not a JSON value"))
 
@@ -195,8 +251,6 @@ def validate(draft: RecordDraft, path: str = "") -> list[Problem]:
                                 "(starting with a letter or digit)"))
     if not isinstance(draft.payload, Mapping):
         problems.append(Problem(at("payload"), draft.payload, "must be a JSON object"))
-    else:
-        _check_json(at("payload"), dict(draft.payload), problems)
     occurred = draft.occurred_at
     if isinstance(occurred, tuple | list):
         if len(occurred) != 2:
@@ -217,7 +271,6 @@ def validate(draft: RecordDraft, path: str = "") -> list[Problem]:
             if not (isinstance(citation, str) and citation) and not isinstance(citation, dict):
                 problems.append(Problem(at(f"source[{i}]"), citation,
                                         "a citation is a non-empty string or an object"))
-        _check_json(at("source"), list(draft.source), problems)
     if not isinstance(draft.actor, str):
         problems.append(Problem(at("actor"), draft.actor, "must be a string"))
     key = draft.idempotency_key

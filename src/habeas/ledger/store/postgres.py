@@ -35,6 +35,7 @@ SCHEMA = [
         size BIGINT NOT NULL,
         note TEXT NOT NULL,
         issued_at TEXT NOT NULL)""",
+    "CREATE INDEX checkpoints_size ON checkpoints (size)",
     f"""CREATE FUNCTION habeas_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN RAISE EXCEPTION '{APPEND_ONLY}'; END $$""",
     *(f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {table} "
@@ -130,8 +131,18 @@ class PostgresStore:
             except psycopg.Error as error:
                 raise translate(error, where) from None
 
+    @contextmanager
+    def _read(self) -> Iterator[psycopg.Connection[Any]]:
+        """One statement in autocommit mode (what is read is append-only, so statements
+        need not share a snapshot)."""
+        with self._lock:
+            try:
+                yield self._conn
+            except psycopg.Error as error:
+                raise translate(error, "reading") from None
+
     def initialized(self) -> bool:
-        with self._transaction("reading") as conn:
+        with self._read() as conn:
             row = conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
             return bool(row and row[0])
 
@@ -150,7 +161,7 @@ class PostgresStore:
         if not self.initialized():
             raise NotFoundError(f"database {_redact(self.url)}: holds no ledger "
                                 "(run `habeas init`)")
-        with self._transaction("reading") as conn:
+        with self._read() as conn:
             return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta")}
 
     @contextmanager
@@ -160,17 +171,17 @@ class PostgresStore:
             yield _Writer(conn)
 
     def size(self) -> int:
-        with self._transaction("reading") as conn:
+        with self._read() as conn:
             return _Writer(conn).size()
 
     def row(self, seq: int) -> Row | None:
-        with self._transaction("reading") as conn:
+        with self._read() as conn:
             found = conn.execute(f"SELECT {_ROW} FROM records WHERE seq = %s", (seq,)).fetchone()
             return None if found is None else _row(found)
 
     def rows(self, start: int, end: int, batch: int) -> Iterator[list[Row]]:
         while start < end:
-            with self._transaction("reading") as conn:
+            with self._read() as conn:
                 chunk = [_row(raw) for raw in conn.execute(
                     f"SELECT {_ROW} FROM records WHERE seq >= %s AND seq < %s ORDER BY seq",
                     (start, min(end, start + batch)))]
@@ -182,7 +193,7 @@ class PostgresStore:
     def leaves(self, start: int, end: int, batch: int
                ) -> Iterator[tuple[list[int], list[bytes], list[bytes]]]:
         while start < end:
-            with self._transaction("reading") as conn:
+            with self._read() as conn:
                 found = conn.execute(
                     "SELECT seq, body, leaf_hash FROM records WHERE seq >= %s AND seq < %s "
                     "ORDER BY seq", (start, min(end, start + batch)), binary=True).fetchall()
@@ -192,7 +203,7 @@ class PostgresStore:
             start += batch
 
     def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        with self._transaction("reading") as conn:
+        with self._read() as conn:
             return _hashes(conn, keys)
 
     def add_checkpoint(self, size: int, note: str, issued_at: str) -> None:
@@ -201,9 +212,15 @@ class PostgresStore:
                          (size, note, issued_at))
 
     def checkpoints(self) -> list[tuple[int, str]]:
-        with self._transaction("reading") as conn:
+        with self._read() as conn:
             return [(int(size), str(note)) for size, note in conn.execute(
                 "SELECT size, note FROM checkpoints ORDER BY id")]
+
+    def checkpoint_at(self, size: int) -> str | None:
+        with self._read() as conn:
+            found = conn.execute("SELECT note FROM checkpoints WHERE size = %s ORDER BY id "
+                                 "LIMIT 1", (size,)).fetchone()
+            return None if found is None else str(found[0])
 
     def close(self) -> None:
         with self._lock:

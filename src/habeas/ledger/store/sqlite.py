@@ -35,6 +35,7 @@ CREATE TABLE checkpoints (
     note TEXT NOT NULL,
     issued_at TEXT NOT NULL
 );
+CREATE INDEX checkpoints_size ON checkpoints (size);
 """ + "".join(
     f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
     f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END;\n"
@@ -147,11 +148,10 @@ class SQLiteStore:
             return dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
 
     @contextmanager
-    def _transaction(self, where: str, begin: str = "BEGIN IMMEDIATE"
-                     ) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, where: str) -> Iterator[sqlite3.Connection]:
         with self._lock:
             try:
-                self._conn.execute(begin)
+                self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield self._conn
                 except BaseException:
@@ -164,22 +164,32 @@ class SQLiteStore:
                 raise translate(error, where) from None
 
     @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """One statement in autocommit mode: a snapshot of its own, no BEGIN/COMMIT round
+        trips (what is read is append-only, so statements need not share a snapshot)."""
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as error:
+                raise translate(error, "reading") from None
+
+    @contextmanager
     def writer(self) -> Iterator[_Writer]:
         with self._transaction("appending") as conn:
             yield _Writer(conn)
 
     def size(self) -> int:
-        with self._transaction("reading", "BEGIN") as conn:
+        with self._read() as conn:
             return _Writer(conn).size()
 
     def row(self, seq: int) -> Row | None:
-        with self._transaction("reading", "BEGIN") as conn:
+        with self._read() as conn:
             found = conn.execute(f"SELECT {_ROW} FROM records WHERE seq = ?", (seq,)).fetchone()
             return None if found is None else Row(*found)
 
     def rows(self, start: int, end: int, batch: int) -> Iterator[list[Row]]:
         while start < end:
-            with self._transaction("reading", "BEGIN") as conn:
+            with self._read() as conn:
                 chunk = [Row(*raw) for raw in conn.execute(
                     f"SELECT {_ROW} FROM records WHERE seq >= ? AND seq < ? ORDER BY seq",
                     (start, min(end, start + batch)))]
@@ -191,7 +201,7 @@ class SQLiteStore:
     def leaves(self, start: int, end: int, batch: int
                ) -> Iterator[tuple[list[int], list[bytes], list[bytes]]]:
         while start < end:
-            with self._transaction("reading", "BEGIN") as conn:
+            with self._read() as conn:
                 found = conn.execute(
                     "SELECT seq, body, leaf_hash FROM records WHERE seq >= ? AND seq < ? "
                     "ORDER BY seq", (start, min(end, start + batch))).fetchall()
@@ -201,7 +211,7 @@ class SQLiteStore:
             start += batch
 
     def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        with self._transaction("reading", "BEGIN") as conn:
+        with self._read() as conn:
             return _hashes(conn, keys)
 
     def add_checkpoint(self, size: int, note: str, issued_at: str) -> None:
@@ -210,9 +220,15 @@ class SQLiteStore:
                          (size, note, issued_at))
 
     def checkpoints(self) -> list[tuple[int, str]]:
-        with self._transaction("reading", "BEGIN") as conn:
+        with self._read() as conn:
             return [(int(size), str(note)) for size, note in conn.execute(
                 "SELECT size, note FROM checkpoints ORDER BY id")]
+
+    def checkpoint_at(self, size: int) -> str | None:
+        with self._read() as conn:
+            found = conn.execute("SELECT note FROM checkpoints WHERE size = ? ORDER BY id "
+                                 "LIMIT 1", (size,)).fetchone()
+            return None if found is None else str(found[0])
 
     def close(self) -> None:
         with self._lock:

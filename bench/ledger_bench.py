@@ -1,0 +1,396 @@
+"""Ledger benchmarks, each measured side by side with its baseline in the same run.
+
+Run: ``python bench/ledger_bench.py`` (full; about ten minutes, most of it building the
+10M-record tree), ``--quick`` (a few seconds, for CI smoke: small sizes, nothing asserted),
+``--only NAME`` to run one, ``--postgres URL`` (or ``$HABEAS_BENCH_POSTGRES``) to include
+PostgreSQL. Prints a Markdown report (also written to ``--out`` if given): medians of
+several rounds, the ratio to the baseline, and the process's peak RSS after each benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from habeas.ledger import Ledger, RecordDraft, merkle
+from habeas.ledger.merkle import CompactRange
+from habeas.ledger.records import Prepared, format_time
+from habeas.ledger.store import Node, Row
+
+Result = dict[str, Any]
+TARGETS = {
+    "single": "Habeas >= 0.8x raw SQLite",
+    "concurrent": ">= 20,000 records/s",
+    "postgres": ">= 8,000 records/s with 8 writers",
+    "bulk": ">= 100,000 records/s",
+    "verify": ">= 500,000 records/s",
+    "proof": "make <= 100 us, verify <= 30 us at 10M",
+}
+
+
+def draft(i: int) -> RecordDraft:
+    return RecordDraft("movement.position",
+                       {"movement": "flight-1", "tail": "N123", "lat": "25.7959",
+                        "lon": "-80.2870", "alt_ft": 35000, "n": i},
+                       occurred_at="2025-03-15T19:26:00-04:00", source=["adsb:N123"],
+                       actor="importer")
+
+
+def rows_for(start: int, count: int) -> list[tuple[int, str, str, None, bytes, bytes]]:
+    """The rows Habeas would write, prepared up front: what the raw baselines insert."""
+    now = format_time(time.time_ns() and __import__("datetime").datetime.now(
+        __import__("datetime").UTC))
+    out = []
+    for i in range(start, start + count):
+        body = Prepared.of(draft(i)).leaf(i, now)
+        out.append((i, now, "movement.position", None, body, merkle.leaf_hash(body)))
+    return out
+
+
+def raw_sqlite(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY, recorded_at TEXT, "
+                 "kind TEXT, idempotency_key TEXT UNIQUE, body BLOB, leaf_hash BLOB)")
+    return conn
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rounds(n: int, *runs: Callable[[int], float]) -> list[float]:
+    """Median rate of each run over ``n`` interleaved rounds (so drift hits all alike)."""
+    results: list[list[float]] = [[] for _ in runs]
+    for r in range(n):
+        for i, run in enumerate(runs):
+            results[i].append(run(r))
+    return [statistics.median(values) for values in results]
+
+
+# -- benchmarks --------------------------------------------------------------------------------
+
+
+def bench_single(tmp: Path, scale: int) -> Result:
+    """One record per durable commit: the Ledger vs raw sqlite3 inserting the same rows."""
+    count = 200 * scale
+    ledger = Ledger.init(str(tmp / "single.db"), tmp / "single.key")
+    conn = raw_sqlite(str(tmp / "single-raw.db"))
+    drafts = [draft(i) for i in range(count * 5)]
+    rows = rows_for(0, count * 5)
+
+    def habeas(r: int) -> float:
+        start = time.perf_counter()
+        for d in drafts[r * count:(r + 1) * count]:
+            ledger.append([d])
+        return rate(count, time.perf_counter() - start)
+
+    def raw(r: int) -> float:
+        start = time.perf_counter()
+        for row in rows[r * count:(r + 1) * count]:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", row)
+            conn.execute("COMMIT")
+        return rate(count, time.perf_counter() - start)
+
+    ours, base = rounds(5, habeas, raw)
+    ledger.close()
+    conn.close()
+    return {"name": "single", "what": "durable appends, 1 record per commit (SQLite)",
+            "habeas": ours, "baseline": base, "baseline_name": "raw sqlite3, same rows, "
+            "WAL + synchronous=FULL", "unit": "records/s"}
+
+
+def bench_concurrent(tmp: Path, scale: int) -> Result:
+    """Threads appending one record each call: group commit vs raw per-thread commits."""
+    threads, per_thread = 16, 60 * scale
+    ledger = Ledger.init(str(tmp / "conc.db"), tmp / "conc.key")
+    raw_path = str(tmp / "conc-raw.db")
+    raw_sqlite(raw_path).close()
+    rows = rows_for(0, threads * per_thread * 3)
+
+    def habeas(r: int) -> float:
+        def work(t: int) -> None:
+            for i in range(per_thread):
+                ledger.append([draft(t * per_thread + i)])
+        return run_threads(threads, work, threads * per_thread)
+
+    def raw(r: int) -> float:
+        conns = [raw_sqlite(raw_path) for _ in range(threads)]
+        base = r * threads * per_thread
+
+        def work(t: int) -> None:
+            conn = conns[t]
+            for i in range(per_thread):
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)",
+                             rows[base + t * per_thread + i])
+                conn.execute("COMMIT")
+        result = run_threads(threads, work, threads * per_thread)
+        for conn in conns:
+            conn.close()
+        return result
+
+    ours, base = rounds(3, habeas, raw)
+    ledger.verify()
+    ledger.close()
+    return {"name": "concurrent", "what": f"{threads} threads appending 1 record per call "
+            "(SQLite, group commit)", "habeas": ours, "baseline": base,
+            "baseline_name": f"raw sqlite3, {threads} threads, 1 insert per commit",
+            "unit": "records/s"}
+
+
+def run_threads(count: int, work: Callable[[int], None], total: int) -> float:
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(count)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return rate(total, time.perf_counter() - start)
+
+
+def bench_postgres(tmp: Path, scale: int, url: str) -> Result:
+    """8 writer threads on PostgreSQL: group commit vs a naive serialised sequencer."""
+    import psycopg
+
+    writers, per_writer = 8, 60 * scale
+    names = []
+    with psycopg.connect(url, autocommit=True) as admin:
+        for suffix in ("bench_ledger", "bench_raw"):
+            admin.execute(f"DROP DATABASE IF EXISTS {suffix}")
+            admin.execute(f"CREATE DATABASE {suffix}")
+            names.append(url.rpartition("/")[0] + "/" + suffix)
+    ledger = Ledger.init(names[0], tmp / "pg.key")
+    with psycopg.connect(names[1], autocommit=True) as conn:
+        conn.execute("CREATE TABLE records (seq BIGINT PRIMARY KEY, recorded_at TEXT, kind TEXT,"
+                     " idempotency_key TEXT UNIQUE, body BYTEA, leaf_hash BYTEA)")
+    rows = rows_for(0, 1)
+
+    def habeas(r: int) -> float:
+        def work(t: int) -> None:
+            for i in range(per_writer):
+                ledger.append([draft(t * per_writer + i)])
+        return run_threads(writers, work, writers * per_writer)
+
+    def raw(r: int) -> float:
+        conns = [psycopg.connect(names[1]) for _ in range(writers)]
+
+        def work(t: int) -> None:
+            conn = conns[t]
+            for _ in range(per_writer):
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(1)")
+                    (size,) = conn.execute(
+                        "SELECT coalesce(max(seq) + 1, 0) FROM records").fetchone()  # type: ignore[misc]
+                    conn.execute("INSERT INTO records VALUES (%s, %s, %s, %s, %s, %s)",
+                                 (size, *rows[0][1:]))
+        result = run_threads(writers, work, writers * per_writer)
+        for conn in conns:
+            conn.close()
+        return result
+
+    ours, base = rounds(3, habeas, raw)
+    ledger.verify()
+    ledger.close()
+    return {"name": "postgres", "what": f"{writers} writer threads, 1 record per call "
+            "(PostgreSQL, group commit)", "habeas": ours, "baseline": base,
+            "baseline_name": f"raw psycopg, {writers} connections, advisory-locked "
+            "sequencer, 1 record per commit", "unit": "records/s"}
+
+
+def bench_bulk(tmp: Path, scale: int) -> Result:
+    """Big batches: validate + canonical JSON + hashes + tree + insert, vs raw inserts."""
+    batch, batches = 10_000, max(1, scale // 2)
+    ledger = Ledger.init(str(tmp / "bulk.db"), tmp / "bulk.key")
+    conn = raw_sqlite(str(tmp / "bulk-raw.db"))
+    total = batch * batches
+    drafts = [draft(i) for i in range(total)]
+    rows = rows_for(0, total * 3)
+
+    def habeas(r: int) -> float:
+        start = time.perf_counter()
+        for b in range(batches):
+            ledger.append(drafts[b * batch:(b + 1) * batch])
+        return rate(total, time.perf_counter() - start)
+
+    def raw(r: int) -> float:
+        start = time.perf_counter()
+        for b in range(batches):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)",
+                             rows[r * total + b * batch:r * total + (b + 1) * batch])
+            conn.execute("COMMIT")
+        return rate(total, time.perf_counter() - start)
+
+    ours, base = rounds(3, habeas, raw)
+    ledger.close()
+    conn.close()
+    return {"name": "bulk", "what": f"bulk import, batches of {batch:,} (SQLite)",
+            "habeas": ours, "baseline": base, "baseline_name": "raw sqlite3 executemany of "
+            "the finished rows (no JSON, no hashing)", "unit": "records/s"}
+
+
+def bench_verify(tmp: Path, scale: int) -> Result:
+    """Full verification vs the hashing floor (hashlib over the same bytes, in memory)."""
+    total = 50_000 * scale
+    path = tmp / "verify.db"
+    ledger = Ledger.init(str(path), tmp / "verify.key")
+    for start in range(0, total, 10_000):
+        ledger.append([draft(i) for i in range(start, min(total, start + 10_000))])
+    ledger.checkpoint()
+    bodies = [row.body for rows in ledger.store.rows(0, total, 50_000) for row in rows]
+
+    def habeas(r: int) -> float:
+        start = time.perf_counter()
+        ledger.verify()
+        return rate(total, time.perf_counter() - start)
+
+    def floor(r: int) -> float:
+        sha = hashlib.sha256
+        start = time.perf_counter()
+        [sha(b"\x00" + body).digest() for body in bodies]
+        return rate(total, time.perf_counter() - start)
+
+    ours, base = rounds(3, habeas, floor)
+    ledger.close()
+    return {"name": "verify", "what": f"full verification of {total:,} records (SQLite)",
+            "habeas": ours, "baseline": base, "baseline_name": "hashing floor: SHA-256 of "
+            "each leaf's bytes, already in memory", "unit": "records/s"}
+
+
+def build_synthetic(path: Path, size: int) -> Ledger:
+    """A ledger of ``size`` leaves written straight into the tables (synthetic leaf hashes,
+    empty bodies): the tree and node layout are exactly what appends produce."""
+    ledger = Ledger.init(str(path), path.with_suffix(".key"))
+    nodes: list[Node] = []
+    tree = CompactRange(on_node=lambda level, index, digest: nodes.append(
+        Node(level, index, digest)))
+    now = format_time(__import__("datetime").datetime.now(__import__("datetime").UTC))
+    chunk = 200_000
+    for start in range(0, size, chunk):
+        rows = []
+        for seq in range(start, min(size, start + chunk)):
+            leaf = hashlib.sha256(seq.to_bytes(8, "big")).digest()
+            tree.append(leaf)
+            rows.append(Row(seq, now, "synthetic", None, b"{}", leaf))
+        with ledger.store.writer() as writer:
+            writer.insert(rows, nodes)
+        nodes.clear()
+    return ledger
+
+
+def bench_proof(tmp: Path, scale: int) -> Result:
+    """Inclusion proof make (3 indexed queries) and verify (pure), at 10M leaves."""
+    size = 10_000_000 if scale >= 10 else 100_000 * scale
+    ledger = build_synthetic(tmp / "proof.db", size)
+    ledger.checkpoint()
+    seqs = [(i * 7_919_993) % size for i in range(2_000)]
+    made = [ledger.inclusion_proof(seq) for seq in seqs[:50]]  # warm the page cache
+
+    def make(r: int) -> float:
+        start = time.perf_counter()
+        for seq in seqs:
+            ledger.inclusion_proof(seq)
+        return (time.perf_counter() - start) / len(seqs) * 1e6
+
+    def check(r: int) -> float:
+        start = time.perf_counter()
+        for _ in range(40):
+            for proof in made:
+                merkle.verify_inclusion(proof.leaf_index, proof.tree_size, proof.leaf_hash,
+                                        proof.path, proof.root)
+        return (time.perf_counter() - start) / (40 * len(made)) * 1e6
+
+    def naive_root(r: int) -> float:  # the O(n) alternative, for scale: hash every leaf
+        start = time.perf_counter()
+        hashlib.sha256(b"".join(made[0].path)).digest()
+        return (time.perf_counter() - start) * 1e6
+
+    make_us, verify_us, _ = rounds(5, make, check, naive_root)
+    verifier = ledger._verifier
+    start = time.perf_counter()
+    for proof in made:
+        proof.verify(verifier)
+    signed_us = (time.perf_counter() - start) / len(made) * 1e6
+    ledger.close()
+    return {"name": "proof", "what": f"inclusion proof at {size:,} records (SQLite, "
+            "synthetic leaves)", "make_us": make_us, "verify_us": verify_us,
+            "verify_signed_us": signed_us, "path_len": len(made[0].path)}
+
+
+BENCHES: dict[str, Callable[..., Result]] = {
+    "single": bench_single, "concurrent": bench_concurrent, "bulk": bench_bulk,
+    "verify": bench_verify, "proof": bench_proof,
+}
+
+
+def report(results: list[Result], args: argparse.Namespace) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    lines = [f"Machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
+             f"SQLite {sqlite3.sqlite_version}; mode: {'quick' if args.quick else 'full'}",
+             "", "| benchmark | Habeas | baseline | ratio | target | peak RSS |",
+             "|---|---|---|---|---|---|"]
+    for r in results:
+        if r["name"] == "proof":
+            lines.append(f"| {r['what']} | make {r['make_us']:.1f} µs, verify "
+                         f"{r['verify_us']:.1f} µs (path of {r['path_len']}; with the "
+                         f"checkpoint signature {r['verify_signed_us']:.0f} µs) | — | — | "
+                         f"{TARGETS['proof']} | {r['rss']:.0f} MiB |")
+        else:
+            lines.append(f"| {r['what']} | {r['habeas']:,.0f} {r['unit']} | "
+                         f"{r['baseline']:,.0f} ({r['baseline_name']}) | "
+                         f"{r['habeas'] / r['baseline']:.2f}x | {TARGETS[r['name']]} | "
+                         f"{r['rss']:.0f} MiB |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, a few seconds")
+    parser.add_argument("--only", choices=[*BENCHES, "postgres"], action="append")
+    parser.add_argument("--postgres", default=os.environ.get("HABEAS_BENCH_POSTGRES"))
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    scale = 1 if args.quick else 10
+    chosen = args.only or [*BENCHES, "postgres"]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="habeas-bench-") as tmp:
+        for name in chosen:
+            if name == "postgres":
+                if not args.postgres:
+                    print("skipping postgres: give --postgres URL", file=sys.stderr)
+                    continue
+                result = bench_postgres(Path(tmp), scale, args.postgres)
+            else:
+                result = BENCHES[name](Path(tmp), scale)
+            result["rss"] = peak_rss_mib()
+            results.append(result)
+            print(f"done: {name}", file=sys.stderr)
+    text = report(results, args)
+    print(text, end="")
+    if args.out:
+        args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
