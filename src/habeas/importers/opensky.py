@@ -22,6 +22,7 @@ from pathlib import Path
 from habeas.domain import Case, Movement, Place, When
 from habeas.geo import Territory, us_territory
 from habeas.importers.csvrows import read_rows
+from habeas.importers.inputs import readable_file
 from habeas.importers.nnumber import icao24_of_n_number
 from habeas.importers.report import Report, Taken
 from habeas.importers.sources import file_source
@@ -84,7 +85,7 @@ def read_opensky(path: Path, case: Case, *, movement: str | None = None,
     chosen = _movements(case, movement, report)
     if every <= timedelta(0):
         report.refuse(0, "every", str(every), "the spacing of positions must be positive")
-    if not chosen or report.refused:
+    if not chosen or report.refused or not readable_file(path, report):
         return report
     targets = [target_for(case, m, since, until) for m in chosen]
     for target in targets:
