@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import FLAGSHIP
 
+from conftest import FLAGSHIP
 from habeas.bundle import load_bundle
 from habeas.importers import read_courtlistener, read_manifest, read_opensky
 
