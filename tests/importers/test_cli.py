@@ -102,3 +102,11 @@ def test_opensky_spacing_of_positions(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         counts[every] = lines(result.output)[-1]["taken"]["event"]
     assert counts["30"] < counts["5"]
+
+
+def test_a_bad_window_is_a_clean_error(tmp_path: Path) -> None:
+    db = flagship_db(tmp_path)
+    result = runner.invoke(app, ["ingest", "opensky", str(DATA / "opensky-gxa6143.csv"),
+                                 "--since", "last tuesday", "--dry-run", "--db", db])
+    assert result.exit_code == 2
+    assert "--since: 'last tuesday': not an ISO 8601 date or time" in result.output

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from habeas.domain import Case, Movement, Place, When
+from habeas.errors import Problem, ValidationError
 from habeas.geo import Territory, us_territory
 from habeas.importers.csvrows import read_rows
 from habeas.importers.inputs import readable_file
@@ -290,7 +291,13 @@ def _time(text: str) -> datetime | None:
 
 def window_from_text(since: str | None, until: str | None) -> tuple[datetime | None,
                                                                      datetime | None]:
-    """Parse ``--since``/``--until`` (ISO 8601 with offset, or a date: its start/end in UTC)."""
-    first = When.parse(since, UTC).earliest if since else None
-    last = When.parse(until, UTC).latest if until else None
-    return first, last
+    """Parse ``--since``/``--until`` (ISO 8601 with offset, or a date: its start/end in UTC);
+    a bad value is a ``ValidationError`` naming the option."""
+    window: list[datetime | None] = []
+    for name, text, end in (("--since", since, False), ("--until", until, True)):
+        try:
+            when = When.parse(text, UTC) if text else None
+        except ValueError as error:
+            raise ValidationError(Problem(name, text, str(error))) from None
+        window.append(None if when is None else when.latest if end else when.earliest)
+    return window[0], window[1]
