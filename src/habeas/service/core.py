@@ -25,10 +25,11 @@ from habeas.bundle.exchange import bundle_json_schema, export_bundle
 from habeas.bundle.load import problems_from_pydantic
 from habeas.bundle.records import CASE_KIND, case_from_records, case_to_drafts, import_case
 from habeas.domain import SECTIONS, Case, Entity, Order, When
-from habeas.domain.time import Period, zone
+from habeas.domain.time import zone
 from habeas.drawings import case_timeline, route_map
 from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.law import Action, Engine, Interpretation, findings_schema
+from habeas.law.certainty import Tri
 from habeas.ledger import Ledger, RecordDraft
 from habeas.service import scope
 from habeas.service.access import Permission, Principal
@@ -188,23 +189,17 @@ class Service:
         }
 
     def order_status(self, order_id: str, at: datetime) -> str:
-        """"in force", or what ended it: vacated, stayed, expired, not yet in effect."""
+        """The engine's answer to "in force now?" under the court's reading, with the
+        orders that ended it named: "vacated by vacatur-apr7"."""
+        state = self.engine().context(DEFAULT).force.in_force(order_id, When.at(at))
+        if state is Tri.CERTAIN:
+            return "in force"
+        if state is Tri.POSSIBLE:
+            return "possibly in force"
         case = self.case()
-        order = case.orders[order_id]
-        for other in case.orders.values():
-            if order_id in other.vacates and other.takes_effect.latest <= at:
-                return f"vacated by {other.id}"
-            if order_id in other.stays and other.takes_effect.latest <= at:
-                return f"stayed by {other.id}"
-        if order.takes_effect.earliest > at:
-            return "not yet in effect"
-        expires = order.expires
-        if expires is not None:
-            end = (expires.add_to(order.takes_effect.latest) if isinstance(expires, Period)
-                   else expires.earliest)
-            if end <= at:
-                return "expired"
-        return "in force"
+        enders = [f"vacated by {o.id}" for o in case.orders.values() if order_id in o.vacates]
+        enders += [f"stayed by {o.id}" for o in case.orders.values() if order_id in o.stays]
+        return "; ".join(enders) or "not in force"
 
     def movements_under_way(self, principal: Principal) -> list[dict[str, Any]]:
         """Movements whose last event says they are moving (departed, in the air, diverted)."""

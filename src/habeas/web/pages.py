@@ -98,7 +98,7 @@ def timeline(request: Request, svc: Svc, session: PageSession,
 @router.get("/audit", **needs(Permission.read))
 def audit(request: Request, svc: Svc, session: PageSession,
           reading: Reading) -> HTMLResponse:
-    return page(request, "audit.html", title="Audit", reading=reading,
+    return page(request, "audit.html", title="Audit", reading=reading, case=svc.case(),
                 audit=svc.audit(session.principal, reading),
                 matrix=svc.matrix(session.principal))
 
