@@ -8,8 +8,6 @@ person who is not its client, whichever shell asks.
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
 import json
 import threading
 from collections.abc import Iterable, Mapping
@@ -18,20 +16,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pydantic
-
 from habeas.bundle import parse_bundle
 from habeas.bundle.exchange import bundle_json_schema, export_bundle
-from habeas.bundle.load import problems_from_pydantic
-from habeas.bundle.records import CASE_KIND, case_from_records, case_to_drafts, import_case
+from habeas.bundle.records import case_from_records, import_case
 from habeas.domain import SECTIONS, Case, Entity, Order, When
 from habeas.domain.time import zone
 from habeas.drawings import case_timeline, route_map
 from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.law import Action, Engine, Interpretation, findings_schema
 from habeas.law.certainty import Tri
-from habeas.ledger import Ledger, RecordDraft
-from habeas.service import scope
+from habeas.ledger import Ledger
+from habeas.service import entry, scope, words
 from habeas.service.access import Permission, Principal
 from habeas.service.accounts import Accounts, TokenInfo
 from habeas.service.alerts import Alerts
@@ -46,8 +41,6 @@ DEFAULT_PARTIES = ("United States (Department of Justice)",
 #: Sections a shell may list and get one by one.
 READABLE = ("people", "groups", "holders", "places", "movements", "orders", "statements",
             "notices", "events", "sources", "authorities", "agreements", "motions")
-EVENT_ORDER = ("notice_given", "boarded", "struck", "departed", "position", "exited_us",
-               "entered_us", "diverted", "landed", "custody_transferred", "returned", "released")
 MOVEMENT_STATES = ("departed", "position", "exited_us", "landed", "diverted")
 
 
@@ -152,7 +145,7 @@ class Service:
         case = engine.case
         events = sorted((e for e in case.events.values()
                          if person_id in scope.event_subjects(engine, e.id)),
-                        key=lambda e: chronological(e.at, e.kind))
+                        key=lambda e: words.chronological(e.at, e.kind))
         now = self.clock.now()
         return {
             "person": self.entity_json("people", person),
@@ -169,7 +162,7 @@ class Service:
         movement = self.get(principal, "movements", movement_id)
         case = self.case()
         events = sorted((e for e in case.events.values() if e.movement == movement_id),
-                        key=lambda e: chronological(e.at, e.kind))
+                        key=lambda e: words.chronological(e.at, e.kind))
         return {"movement": self.entity_json("movements", movement),
                 "events": [self.entity_json("events", e) for e in events]}
 
@@ -205,7 +198,7 @@ class Service:
         """Movements whose last event says they are moving (departed, in the air, diverted)."""
         case = self.case()
         latest: dict[str, Any] = {}
-        for event in sorted(case.events.values(), key=lambda e: chronological(e.at, e.kind)):
+        for event in sorted(case.events.values(), key=lambda e: words.chronological(e.at, e.kind)):
             if event.movement:
                 latest[event.movement] = event
         return [{"movement": self.entity_json("movements", case.movements[m]),
@@ -368,14 +361,9 @@ class Service:
                     replay: dict[str, Any] = json.loads(answered[0][0])
                     return replay
             before = self._current()
-            obj = self._validate(before.case, section, payload)
+            obj = entry.validate(before.case, section, payload)
             findings_before = self._finding_ids(before.engine)
-            added = _with(Case(), section, {obj.id: obj})
-            drafts = [d for d in case_to_drafts(added, actor=principal.name)
-                      if d.kind != CASE_KIND]
-            if scoped_key:
-                drafts = [_keyed(d, f"{scoped_key}:{i}") for i, d in enumerate(drafts)]
-            records = self.ledger.append(drafts)
+            records = self.ledger.append(entry.drafts(obj, section, principal.name, scoped_key))
             answer = {"id": obj.id, "kind": SECTIONS[section][0],
                       "records": [r.to_json() for r in records]}
             if scoped_key:
@@ -410,25 +398,6 @@ class Service:
         seq = added["records"][-1]["seq"] if added["records"] else -1
         return self.obligations.acknowledge(obligation_id, int(seq), now).to_json()
 
-    def _validate(self, case: Case, section: str, payload: Mapping[str, Any]) -> Entity:
-        model = SECTIONS[section][1]
-        data = dict(payload)
-        data.setdefault("id", _fresh_id(case, section, data))
-        try:
-            obj = model.model_validate(data, context={"tz": ZoneInfo(case.timezone)})
-        except pydantic.ValidationError as error:
-            raise ValidationError(problems_from_pydantic(error)) from None
-        if obj.id in case.section(section):
-            raise ValidationError(Problem("id", obj.id, f"{section} already holds this id; "
-                                          "a correction is a new record"))
-        merged = _with(case, section, {**case.section(section), obj.id: obj})
-        prefix = f"{section}.{obj.id}"
-        problems = [dataclasses.replace(p, path=p.path.removeprefix(prefix).lstrip("."))
-                    for p in merged.problems() if p.path.startswith(prefix)]
-        if problems:
-            raise ValidationError(problems)
-        return obj
-
     # --- alerts ------------------------------------------------------------------------
 
     @staticmethod
@@ -442,16 +411,16 @@ class Service:
         case = engine.case
         if section == "events":
             people = scope.event_subjects(engine, obj.id)
-            self.alerts.raise_alert("movement", people, _label(case, section, obj),
+            self.alerts.raise_alert("movement", people, words.label(case, section, obj),
                                     {"event": self.entity_json(section, obj)})
         if section == "orders":
             assert isinstance(obj, Order)
             people = scope.protected(engine, obj)
-            self.alerts.raise_alert("order", people, f"New order {_label(case, section, obj)}",
+            self.alerts.raise_alert("order", people, f"New order {words.label(case, section, obj)}",
                                     {"order": self.entity_json(section, obj)})
             for due in engine.impact(obj.id).to_json()["obligations"]:
                 self.alerts.raise_alert("obligation", {*due["people"]} or people,
-                                        _obligation_summary(case, obj, due),
+                                        words.obligation_summary(case, obj, due),
                                         {"order": obj.id, "obligation": due})
             opened = self.obligations.open(obj.id, parties or list(self.parties),
                                            self.clock.now())
@@ -497,57 +466,3 @@ def _zone(name: str) -> ZoneInfo:
                                       "America/New_York")) from None
 
 
-def chronological(when: When, kind: str = "") -> tuple[datetime, datetime, int]:
-    """Sort vague times by their middle ("landed 19:30-21:50" after "departed 19:36"), and
-    events of one interval in the order they must happen: landed before handed over."""
-    rank = EVENT_ORDER.index(kind) if kind in EVENT_ORDER else len(EVENT_ORDER)
-    return when.earliest + (when.latest - when.earliest) / 2, when.earliest, rank
-
-
-def _with(case: Case, section: str, objects: Mapping[str, Entity]) -> Case:
-    """``case`` with one section replaced."""
-    changes: dict[str, Any] = {section: objects}
-    return dataclasses.replace(case, **changes)
-
-
-def _keyed(draft: RecordDraft, key: str) -> RecordDraft:
-    return dataclasses.replace(draft, idempotency_key=key)
-
-
-def _fresh_id(case: Case, section: str, data: Mapping[str, Any]) -> str:
-    stem = str(data.get("movement") or data.get("order") or section.rstrip("s"))
-    kind = str(data.get("kind", "record"))
-    for n in itertools.count(1):
-        candidate = f"{stem}.{kind}.{n}"[:100]
-        if candidate not in case.section(section):
-            return candidate
-    raise AssertionError("unreachable")
-
-
-def _label(case: Case, section: str, obj: Any) -> str:
-    """One line a reader recognises: "GXA6143 departed Valley International Airport"."""
-    match section:
-        case "orders":
-            return f"{obj.id}: {obj.court}, {obj.kind.replace('_', ' ')} ({obj.form})"
-        case "events":
-            movement = case.movements.get(obj.movement or "")
-            subject = (movement.flight or movement.id) if movement else ", ".join(obj.people)
-            place = case.places.get(obj.place or "")
-            holder = case.holders.get(obj.to or "")
-            where = f" at {place.name.split(',')[0]}" if place else ""
-            to = f" to {holder.name}" if holder else (f" to {obj.to}" if obj.to else "")
-            return f"{subject} {obj.kind.replace('_', ' ')}{where}{to}"
-        case "statements":
-            return f"{obj.speaker}: “{obj.text}”"
-        case "notices":
-            return f"{obj.party} knew of {obj.order}"
-    return str(obj.id)
-
-
-def _obligation_summary(case: Case, order: Order, due: Mapping[str, Any]) -> str:
-    """"tro-x: return in transit GXA6143, due 2025-03-15 18:48 EDT"."""
-    movement = case.movements.get(due.get("movement") or "")
-    target = (movement.flight or movement.id) if movement else ", ".join(due["people"])
-    deadline = When.parse(due["due"], None).format(ZoneInfo(case.timezone)) if due.get(
-        "due") else "no deadline set"
-    return f"{order.id}: {due['kind'].replace('_', ' ')} {target}, due {deadline}"
