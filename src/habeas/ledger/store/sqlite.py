@@ -155,7 +155,8 @@ class SQLiteStore:
                 try:
                     yield self._conn
                 except BaseException:
-                    self._conn.execute("ROLLBACK")
+                    if self._conn.in_transaction:  # SQLITE_FULL has already rolled back
+                        self._conn.execute("ROLLBACK")
                     raise
                 self._conn.execute("COMMIT")
             except sqlite3.Error as error:
