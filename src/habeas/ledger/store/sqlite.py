@@ -162,7 +162,7 @@ class SQLiteStore:
             except sqlite3.Error as error:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
-                raise translate(error, where) from None
+                raise translate(error, f"database {self.url}: {where}") from None
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -172,7 +172,7 @@ class SQLiteStore:
             try:
                 yield self._conn
             except sqlite3.Error as error:
-                raise translate(error, "reading") from None
+                raise translate(error, f"database {self.url}: reading") from None
 
     @contextmanager
     def writer(self) -> Iterator[_Writer]:
