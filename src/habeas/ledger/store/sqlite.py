@@ -231,6 +231,10 @@ class SQLiteStore:
                                  "LIMIT 1", (size,)).fetchone()
             return None if found is None else str(found[0])
 
+    def by_idempotency_keys(self, keys: Sequence[str]) -> dict[str, Row]:
+        with self._read() as conn:
+            return _Writer(conn).by_idempotency_keys(keys)
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
