@@ -156,7 +156,7 @@ def test_utf8_with_a_lone_surrogate_escape(tmp_path: Path) -> None:
     """Valid UTF-8 JSON whose string escapes a lone surrogate (not encodable as UTF-8)."""
     bad = tmp_path / "surrogate.json"
     bad.write_text('{"habeas": 1, "title": "\\ud800", "timezone": "UTC"}')
-    code, out, err = run_import(bad, tmp_path)
+    code, _, err = run_import(bad, tmp_path)
     assert "Traceback" not in err, err
     assert code in (0, 2), err
     if code == 2:
