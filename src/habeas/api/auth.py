@@ -1,0 +1,62 @@
+"""Who is calling and whether they may: every route names one permission, checked here.
+
+The permission travels on the route itself (``openapi_extra["x-permission"]``), so the route
+table is the access policy's other half: ``create_app`` refuses a route without one, and the
+authorisation-matrix test is generated from the same table.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.routing import APIRoute
+
+from habeas.service import Permission, Principal, Service
+from habeas.service.access import ANONYMOUS
+
+PERMISSION_KEY = "x-permission"
+
+
+def needs(permission: Permission) -> dict[str, Any]:
+    """Route keyword arguments that declare the permission a route requires."""
+    return {"openapi_extra": {PERMISSION_KEY: permission.value}}
+
+
+def route_permission(route: APIRoute) -> Permission | None:
+    value = (route.openapi_extra or {}).get(PERMISSION_KEY)
+    return Permission(value) if value else None
+
+
+def service(request: Request) -> Service:
+    found: Service = request.app.state.service
+    return found
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def authorize(request: Request, svc: Annotated[Service, Depends(service)]) -> Principal:
+    """The caller's principal, after checking the route's permission: 401 without a valid
+    token (unless the route is anonymous), 403 when the role does not grant it."""
+    route = request.scope.get("route")
+    permission = route_permission(route) if isinstance(route, APIRoute) else None
+    if permission is None:
+        raise HTTPException(500, "route without a permission")  # create_app prevents this
+    token = bearer(request)
+    principal = svc.accounts.authenticate(token) if token else None
+    if permission is Permission.anonymous:
+        return principal or ANONYMOUS
+    if principal is None:
+        raise HTTPException(401, "a valid API token is required (Authorization: Bearer ...)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not principal.may(permission):
+        raise HTTPException(403, f"a {principal.role} token may not {permission.value}")
+    return principal
+
+
+Who = Annotated[Principal, Depends(authorize)]
+Svc = Annotated[Service, Depends(service)]

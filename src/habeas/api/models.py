@@ -1,0 +1,66 @@
+"""Request bodies, validated at the boundary; domain payloads are checked by the service
+against the case, so every refusal names its field."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import Path
+from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from habeas.service.alerts import TOPICS
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+PersonId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
+ObjectId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$",
+                               description="an id as in the case bundle")]
+Payload = Annotated[dict[str, Any], Field(description="the object, as in a case bundle "
+                                          "(docs/bundle.md); validated against the case")]
+RecordKind = Literal["source", "place", "holder", "authority", "person", "group", "order",
+                     "notice", "motion", "movement", "agreement", "statement", "event"]
+Topic = Literal["movement", "order", "obligation", "finding", "notice"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecordIn(Strict):
+    """One case object to append: ``{"kind": "event", "payload": {...}}``."""
+
+    kind: RecordKind
+    payload: Payload
+
+
+class RecordsIn(Strict):
+    records: list[RecordIn] = Field(min_length=1, max_length=1000)
+
+
+class OrderIn(Strict):
+    """A new order, and the parties who must acknowledge it (default: the Government)."""
+
+    order: Payload
+    parties: list[Name] = Field(default=[], max_length=50)
+
+
+class SubscriptionIn(Strict):
+    url: AnyHttpUrl
+    topics: list[Topic] = Field(default=[], max_length=len(TOPICS))
+    people: list[PersonId] = Field(default=[], max_length=1000)
+
+
+class TokenIn(Strict):
+    role: Literal["admin", "operator", "clerk", "counsel", "monitor", "public"]
+    name: Name | None = None
+    people: list[PersonId] = Field(default=[], max_length=1000)
+
+
+class CheckIn(Strict):
+    """A proposed action for the guard, e.g. ``{"action": {"kind": "remove", "people":
+    ["abrego-garcia"], "country": "SV"}, "at": "2025-03-15T19:30:00-04:00"}``."""
+
+    action: dict[str, Any]
+    at: AwareDatetime
+    effect: Literal["oral", "written"] = "oral"
+    removal_complete_at: Literal["departure", "exit_territory",
+                                 "custody_transfer"] = "custody_transfer"

@@ -1,0 +1,60 @@
+"""Reading the case: people, groups, holders, movements, orders, statements, records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path
+
+from habeas.api.auth import Svc, Who, needs
+from habeas.api.models import ObjectId
+from habeas.service import Permission
+
+router = APIRouter(prefix="/api", tags=["case"])
+
+#: Section -> permission to read it. Counsel's ``read`` is narrowed to its clients by the
+#: service; statements, holders and groups are whole-case context, not about one client.
+SECTIONS = {"people": Permission.read, "movements": Permission.read,
+            "orders": Permission.read, "groups": Permission.read_all,
+            "holders": Permission.read_all, "statements": Permission.read_all}
+
+
+def _collection(section: str, permission: Permission) -> None:
+    @router.get(f"/{section}", name=f"list_{section}", **needs(permission))
+    def listing(svc: Svc, who: Who) -> list[dict[str, Any]]:
+        return svc.entities(who, section)
+
+    if section in ("people", "movements"):
+        return  # these have richer views below
+
+    @router.get(f"/{section}/{{obj_id}}", name=f"get_{section}", **needs(permission))
+    def one(svc: Svc, who: Who, obj_id: ObjectId) -> dict[str, Any]:
+        return svc.entity_json(section, svc.get(who, section, obj_id))
+
+
+for _section, _permission in SECTIONS.items():
+    _collection(_section, _permission)
+
+
+@router.get("/people/{person_id}", **needs(Permission.read))
+def person(svc: Svc, who: Who, person_id: ObjectId) -> dict[str, Any]:
+    """A person with custody history, protections in force, movements and alerts."""
+    return svc.person_view(who, person_id)
+
+
+@router.get("/movements/{movement_id}", **needs(Permission.read))
+def movement(svc: Svc, who: Who, movement_id: ObjectId) -> dict[str, Any]:
+    """A movement with its manifest and its events in time order."""
+    return svc.movement_view(who, movement_id)
+
+
+@router.get("/records/{seq}", **needs(Permission.read_all))
+def record(svc: Svc, who: Who, seq: int = Path(ge=0)) -> dict[str, Any]:
+    """One ledger record as hashed (``habeas log --json``)."""
+    return svc.record(seq)
+
+
+@router.get("/export", **needs(Permission.read_all))
+def export(svc: Svc, who: Who) -> dict[str, Any]:
+    """The case as a bundle with the checkpoint and an inclusion proof per object."""
+    return svc.export()

@@ -1,0 +1,262 @@
+"""Court orders from CourtListener REST API v4 docket entries (``/api/rest/v4/docket-entries/``).
+
+A docket entry says when an order was filed and what the clerk wrote about it; it does not
+say, in any form a program can trust, whom the order protects or what it forbids. So each
+order is recorded with ``scope: unconfirmed``, nothing in ``protects``/``forbids``/``directs``,
+and a ``kind`` guessed only when the words leave no doubt; a clerk confirms the rest, and
+:func:`habeas.importers.bearing.unconfirmed_orders_bearing_on` lists what awaits them.
+
+Input: one entry, a list of entries, or a paginated API response (``{"results": [...]}``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pydantic
+
+from habeas.bundle.load import problems_from_pydantic
+from habeas.domain import Order, Source, When
+from habeas.domain.orders import OrderKind
+from habeas.domain.time import zone
+from habeas.importers.courts import Court, court
+from habeas.importers.report import Report
+
+SITE = "https://www.courtlistener.com"
+STORAGE = "https://storage.courtlistener.com/"
+#: A docket export is kilobytes to a few megabytes; anything larger is not one.
+MAX_JSON_BYTES = 256 * 1024 * 1024
+
+#: The first of these words in a docket text says what the entry is: an order of the court,
+#: or a party's filing that merely mentions one ("MOTION for Temporary Restraining Order").
+_FIRST_WORD = re.compile(
+    r"\b(?:(?P<order>ORDER|INJUNCTION|JUDGMENT)|MOTION|NOTICE|RESPONSE|REPLY|PROPOSED|"
+    r"DECLARATION|APPLICATION|PETITION|STIPULATION|BRIEF|EXHIBIT|TRANSCRIPT|SUMMONS|"
+    r"COMPLAINT|ANSWER|AFFIDAVIT|LETTER|MEMORANDUM\s+(?:IN|OF)\s+(?:SUPPORT|OPPOSITION|LAW))\b",
+    re.IGNORECASE,
+)
+#: Words that make any kind guess unsafe: the order may deny, end or only schedule the relief.
+_HEDGES = re.compile(
+    r"\b(?:den(?:y|ied|ying)|dissolv\w*|vacat\w*|moot|withdr\w*|extend\w*|modif\w*|"
+    r"show\s+cause|schedul\w*|brief\w*|hearing|in\s+part)\b",
+    re.IGNORECASE,
+)
+_KINDS: tuple[tuple[OrderKind, re.Pattern[str]], ...] = (
+    ("tro", re.compile(r"temporary\s+restraining\s+order|\bTRO\b", re.IGNORECASE)),
+    ("preliminary_injunction", re.compile(r"preliminary\s+injunction", re.IGNORECASE)),
+    ("permanent_injunction", re.compile(r"permanent\s+injunction", re.IGNORECASE)),
+    ("administrative_stay", re.compile(r"administrative(?:ly)?\s+stay", re.IGNORECASE)),
+    ("stay_of_removal", re.compile(r"stay(?:ing)?\s+(?:of\s+|the\s+)?removal", re.IGNORECASE)),
+    ("order_to_facilitate", re.compile(r"\bfacilitat\w*", re.IGNORECASE)),
+)
+
+
+def is_order(text: str) -> bool:
+    """Whether a docket text records an order of the court rather than a party's filing."""
+    first = _FIRST_WORD.search(text[:300])
+    return first is not None and first["order"] is not None
+
+
+def guess_kind(text: str) -> OrderKind:
+    """The order's kind when exactly one kind is named and nothing hedges it, else ``other``.
+
+    A wrong ``tro`` would make the engine treat a denial as protection; ``other`` only asks a
+    clerk to look, so every doubt falls to ``other``.
+    """
+    if _HEDGES.search(text):
+        return "other"
+    found = [kind for kind, pattern in _KINDS if pattern.search(text)]
+    return found[0] if len(found) == 1 else "other"
+
+
+def read_courtlistener(path: Path, *, court_id: str | None = None,
+                       court_name: str | None = None, timezone: str | None = None,
+                       case_number: str | None = None) -> Report:
+    """Read docket entries at ``path`` into a report of ``order`` and ``source`` objects.
+
+    ``court_id`` (a CourtListener id such as ``dcd``) or ``court_name`` with ``timezone``
+    say which court when the entries do not; ``case_number`` the docket number likewise.
+    """
+    report = Report(str(path), "courtlistener", unit="entry")
+    try:
+        if path.stat().st_size > MAX_JSON_BYTES:
+            report.refuse(1, "", path.stat().st_size, f"larger than {MAX_JSON_BYTES} bytes")
+            return report
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        report.refuse(1, "", str(path), f"not readable JSON: {error}")
+        return report
+    entries, where = _entries(data)
+    if entries is None:
+        report.refuse(1, "", type(data).__name__,
+                      "expected a docket entry, a list of them, or an API page with 'results'")
+        return report
+    defaults = _Defaults(court_id, court_name, timezone, case_number)
+    for index, entry in enumerate(entries):
+        report.rows += 1
+        _read_entry(report, index + 1, f"{where}[{index}]", entry, defaults)
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Defaults:
+    """What the command line says about entries that do not say it themselves."""
+
+    court_id: str | None
+    court_name: str | None
+    timezone: str | None
+    case_number: str | None
+
+
+def _entries(data: Any) -> tuple[list[Any] | None, str]:
+    if isinstance(data, list):
+        return data, ""
+    if isinstance(data, Mapping):
+        if isinstance(data.get("results"), list):
+            return data["results"], "results"
+        if "date_filed" in data or "entry_number" in data:
+            return [data], ""
+    return None, ""
+
+
+def _read_entry(report: Report, line: int, where: str, entry: Any, defaults: _Defaults) -> None:
+    def refuse(field: str, value: Any, rule: str) -> None:
+        report.refuse(line, field, value, rule, f"{where}.{field}" if field else where)
+
+    if not isinstance(entry, Mapping):
+        refuse("", type(entry).__name__, "a docket entry is a JSON object")
+        return
+    text = _text(entry)
+    if not is_order(text):
+        report.ignored["not an order"] += 1
+        return
+    entry_id = entry.get("id")
+    if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+        refuse("id", entry_id, "an integer CourtListener id is required: it names the order")
+        return
+    where_court = _court(entry, defaults)
+    if isinstance(where_court, str):
+        refuse("court", _field(entry, "court_id", "court"), where_court)
+        return
+    issued = _issued(entry, ZoneInfo(where_court.zone), refuse)
+    if issued is None:
+        return
+    number = entry.get("entry_number")
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+        refuse("entry_number", number, "an integer or null")
+        return
+    case = _field(entry, "docket_number") or defaults.case_number
+    source_id = f"courtlistener-de-{entry_id}"
+    label = ", ".join(str(part) for part in (where_court.name, case) if part)
+    try:
+        source = Source(id=source_id, url=f"{SITE}/api/rest/v4/docket-entries/{entry_id}/",
+                        title=f"CourtListener docket entry {number or entry_id} ({label})",
+                        date=str(entry.get("date_filed")))
+        order = Order(id=f"courtlistener-{entry_id}", court=where_court.name,
+                      case=str(case) if case else None,
+                      docket_entry=str(number) if number is not None else None,
+                      kind=guess_kind(text), form="written", issued=issued,
+                      scope="unconfirmed", text=text, url=_document_url(entry),
+                      source=(source_id,))
+    except pydantic.ValidationError as error:
+        for problem in problems_from_pydantic(error):
+            refuse(problem.path, problem.value, problem.rule)
+        return
+    report.take(line, "sources", source)
+    report.take(line, "orders", order)
+
+
+def _text(entry: Mapping[str, Any]) -> str:
+    """The entry's docket text, or its main document's description when the text is empty."""
+    text = entry.get("description")
+    if isinstance(text, str) and text.strip():
+        return text.strip()
+    for document in _documents(entry):
+        described = document.get("description")
+        if isinstance(described, str) and described.strip():
+            return described.strip()
+    return ""
+
+
+def _documents(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    documents = entry.get("recap_documents")
+    if not isinstance(documents, list):
+        return []
+    return [d for d in documents if isinstance(d, Mapping)]
+
+
+def _document_url(entry: Mapping[str, Any]) -> str | None:
+    """The main document (no attachment number) first: its stored PDF, else its page."""
+    documents = sorted(_documents(entry), key=lambda d: d.get("attachment_number") is not None)
+    for document in documents:
+        stored = document.get("filepath_local")
+        if isinstance(stored, str) and stored:
+            return stored if stored.startswith("http") else STORAGE + stored.lstrip("/")
+        page = document.get("absolute_url")
+        if isinstance(page, str) and page:
+            return page if page.startswith("http") else SITE + page
+    return None
+
+
+def _field(entry: Mapping[str, Any], *names: str) -> Any:
+    """A field of the entry, else of its docket when the docket is embedded as an object."""
+    docket = entry.get("docket")
+    for holder in (entry, docket if isinstance(docket, Mapping) else {}):
+        for name in names:
+            value = holder.get(name)
+            if value not in (None, ""):
+                return value
+    return None
+
+
+def _court(entry: Mapping[str, Any], defaults: _Defaults) -> Court | str:
+    """The court, or the rule that could not be met."""
+    if defaults.court_name:
+        if not defaults.timezone:
+            return "a court name given without its IANA time zone"
+        try:
+            zone(defaults.timezone)
+        except ValueError as error:
+            return str(error)
+        return Court(defaults.court_id or "", defaults.court_name, defaults.timezone)
+    raw = _field(entry, "court_id", "court") or defaults.court_id
+    if not isinstance(raw, str) or not raw:
+        return "no court in the entry: give the CourtListener court id (e.g. dcd)"
+    key = raw.rstrip("/").rsplit("/", 1)[-1]
+    found = court(key)
+    if found is None:
+        return "not a federal court id known here: give the court's name and time zone"
+    if defaults.timezone:
+        return Court(found.id, found.name, defaults.timezone)
+    return found
+
+
+def _issued(entry: Mapping[str, Any], tz: ZoneInfo,
+            refuse: Callable[[str, Any, str], None]) -> When | None:
+    """Filed at ``time_filed`` in the court's zone, or the whole day when no time is given."""
+    raw_date = entry.get("date_filed")
+    try:
+        day = date.fromisoformat(raw_date) if isinstance(raw_date, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        refuse("date_filed", raw_date, "an ISO 8601 date (YYYY-MM-DD) is required")
+        return None
+    raw_time = entry.get("time_filed")
+    if raw_time in (None, ""):
+        return When.parse(day.isoformat(), tz)
+    try:
+        moment = time.fromisoformat(raw_time) if isinstance(raw_time, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is not None:
+        refuse("time_filed", raw_time, "a local time of day (HH:MM:SS) or null")
+        return None
+    return When.at(datetime.combine(day, moment, tzinfo=tz))

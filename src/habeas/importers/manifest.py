@@ -1,0 +1,119 @@
+"""Manifests: who was boarded on, or struck from, a movement, from a CSV file.
+
+Columns (header names, any case): ``person`` (a person or group id of the reference case, or
+an A-number such as ``A-201-555-123``), ``movement`` (a movement id), ``status`` (``boarded``
+or ``struck``), and optionally ``reason`` and ``time`` (ISO 8601; without an offset the
+case's time zone applies; a date alone is the whole day). Names that the reference case
+does not know are refused by line: a manifest must never invent a person or a flight.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import tzinfo
+from pathlib import Path
+
+import pydantic
+
+from habeas.bundle.load import problems_from_pydantic
+from habeas.domain import Case, Event, When
+from habeas.domain.time import zone
+from habeas.importers.csvrows import read_rows
+from habeas.importers.report import Report, Taken
+from habeas.importers.sources import file_source
+
+REQUIRED = ("person", "movement", "status")
+STATUSES = ("boarded", "struck")
+_A_NUMBER = re.compile(r"^A?[\s-]*(\d{2,3})[\s-]*(\d{3})[\s-]*(\d{3})$", re.IGNORECASE)
+
+
+def a_number(text: str) -> str | None:
+    """An A-number in one form (nine digits), whatever dashes or spaces it was written
+    with; ``None`` if ``text`` is not one."""
+    match = _A_NUMBER.fullmatch(text.strip())
+    return "".join(match.groups()).zfill(9) if match else None
+
+
+def people_by_a_number(case: Case) -> dict[str, str]:
+    """Person id by A-number, from any identifier of a person that reads as one."""
+    index: dict[str, str] = {}
+    for person in case.people.values():
+        for value in person.identifiers.values():
+            number = a_number(value)
+            if number:
+                index[number] = person.id
+    return index
+
+
+def read_manifest(path: Path, case: Case, *, default_time: str | None = None,
+                  progress: bool = True) -> Report:
+    """Read the manifest at ``path`` against ``case`` into ``boarded``/``struck`` events.
+
+    ``default_time`` is used for rows without a time (a manifest usually bears one date);
+    without it such rows are refused, because an event with no time cannot be placed
+    against an order.
+    """
+    report = Report(str(path), "manifest")
+    tz = zone(case.timezone)
+    by_number = people_by_a_number(case)
+    seen: dict[str, int] = {}
+    for line, columns, row in read_rows(path, REQUIRED, report, progress=progress):
+        fields = {name: row[index].strip() for name, index in columns.items()}
+        event = _event(line, fields, case, by_number, default_time, tz, report)
+        if event is None:
+            continue
+        if event.id in seen:
+            report.refuse(line, "person", fields["person"],
+                          f"same person, movement and status as line {seen[event.id]}")
+            continue
+        seen[event.id] = line
+        report.take(line, "events", event)
+    if report.taken:
+        source = file_source(path, "manifest", "Manifest")
+        report.taken = [Taken(t.line, t.section, t.obj.model_copy(update={"source": (source.id,)}))
+                        for t in report.taken]
+        report.taken.insert(0, Taken(1, "sources", source))
+    return report
+
+
+def _event(line: int, fields: Mapping[str, str], case: Case, by_number: Mapping[str, str],
+           default_time: str | None, tz: tzinfo, report: Report) -> Event | None:
+    person = _subject(fields["person"], case, by_number)
+    if person is None:
+        report.refuse(line, "person", fields["person"],
+                      "no person or group with this id or A-number in the reference case")
+        return None
+    movement = fields["movement"]
+    if movement not in case.movements:
+        report.refuse(line, "movement", movement, "no movement with this id in the reference "
+                      "case")
+        return None
+    status = fields["status"].lower()
+    if status not in STATUSES:
+        report.refuse(line, "status", fields["status"], "boarded or struck")
+        return None
+    raw_time = fields.get("time") or default_time
+    if not raw_time:
+        report.refuse(line, "time", "", "a time is required: give it in the row, or a "
+                      "default time for the manifest")
+        return None
+    try:
+        at = When.parse(raw_time, tz)
+    except ValueError as error:
+        report.refuse(line, "time", raw_time, str(error))
+        return None
+    try:
+        return Event(id=f"{movement}.manifest.{status}.{person}", at=at, kind=status,
+                     movement=movement, people=(person,), reason=fields.get("reason") or None)
+    except pydantic.ValidationError as error:
+        for problem in problems_from_pydantic(error):
+            report.refuse(line, problem.path, problem.value, problem.rule)
+        return None
+
+
+def _subject(text: str, case: Case, by_number: Mapping[str, str]) -> str | None:
+    if case.is_subject(text):
+        return text
+    number = a_number(text)
+    return by_number.get(number) if number else None

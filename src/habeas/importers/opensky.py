@@ -1,0 +1,283 @@
+"""Flight tracks from OpenSky Network state-vector CSV (the historical "states" files).
+
+Columns, as OpenSky publishes them: ``time`` (Unix seconds), ``icao24``, ``lat``, ``lon``,
+``velocity``, ``heading``, ``vertrate``, ``callsign``, ``onground``, ``alert``, ``spi``,
+``squawk``, ``baroaltitude``, ``geoaltitude``, ``lastposupdate``, ``lastcontact``; empty
+fields are missing values. Only ``time``, ``icao24``, ``lat``, ``lon`` and ``onground`` are
+required; ``callsign``, the altitudes and ``lastposupdate`` are used when present.
+
+Rows of aircraft the movements do not name are counted and passed over without parsing
+their numbers, which keeps a file of millions of rows fast; rows of a named aircraft are
+validated field by field and refused with line, field, value and rule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from habeas.domain import Case, Movement, Place, When
+from habeas.geo import Territory, us_territory
+from habeas.importers.csvrows import read_rows
+from habeas.importers.nnumber import icao24_of_n_number
+from habeas.importers.report import Report, Taken
+from habeas.importers.sources import file_source
+from habeas.importers.tracks import Sample, TrackDeriver
+
+REQUIRED = ("time", "icao24", "lat", "lon", "onground")
+#: Default spacing of recorded positions.
+DEFAULT_EVERY = timedelta(minutes=5)
+#: How far before the first and after the last known time of a movement its track is sought.
+WINDOW_MARGIN = timedelta(hours=12)
+_TRUE = {"true", "t", "1", "yes"}
+_FALSE = {"false", "f", "0", "no"}
+
+
+def normalise_callsign(text: str) -> str:
+    """Callsigns come padded to 8 characters and in any case: compare them bare."""
+    return "".join(text.split()).upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A movement to find in the file: its identifiers and the time window to look in."""
+
+    movement: str
+    icao24: frozenset[str]
+    callsigns: frozenset[str]
+    since: datetime | None
+    until: datetime | None
+
+    def covers(self, moment: datetime) -> bool:
+        return (self.since is None or moment >= self.since) and \
+            (self.until is None or moment <= self.until)
+
+
+def target_for(case: Case, movement: Movement, since: datetime | None = None,
+               until: datetime | None = None) -> Target:
+    """The identifiers of ``movement`` (icao24, the address of a US tail, callsign or
+    flight number) and its window: as given, else the span of what the case already knows
+    of it (planned time, events) widened by :data:`WINDOW_MARGIN`, else unbounded."""
+    addresses = {movement.icao24.lower()} if movement.icao24 else set()
+    if movement.tail and (address := icao24_of_n_number(movement.tail)):
+        addresses.add(address)
+    callsigns = {normalise_callsign(c) for c in (movement.callsign, movement.flight) if c}
+    if since is None and until is None:
+        times = [e.at for e in case.events.values() if e.movement == movement.id]
+        times += [movement.planned] if movement.planned else []
+        if times:
+            since = min(t.earliest for t in times) - WINDOW_MARGIN
+            until = max(t.latest for t in times) + WINDOW_MARGIN
+    return Target(movement.id, frozenset(addresses), frozenset(callsigns), since, until)
+
+
+def read_opensky(path: Path, case: Case, *, movement: str | None = None,
+                 every: timedelta = DEFAULT_EVERY, since: datetime | None = None,
+                 until: datetime | None = None, territory: Territory | None = None,
+                 progress: bool = True) -> Report:
+    """Derive departed, position, exited_us / entered_us and landed events for the
+    movements of ``case`` (or just ``movement``) from the state vectors at ``path``."""
+    report = Report(str(path), "opensky")
+    chosen = _movements(case, movement, report)
+    if every <= timedelta(0):
+        report.refuse(0, "every", str(every), "the spacing of positions must be positive")
+    if not chosen or report.refused:
+        return report
+    targets = [target_for(case, m, since, until) for m in chosen]
+    for target in targets:
+        if target.since is None:
+            report.notes.append(f"{target.movement}: no time window given or known; every "
+                                "row of its aircraft is used")
+    source = file_source(path, "opensky", "OpenSky Network state vectors")
+    territory = territory or us_territory()
+    derivers = {t.movement: TrackDeriver(t.movement, _stops(case, case.movements[t.movement]),
+                                         territory, every, (source.id,)) for t in targets}
+    feed = _Feed(report, derivers)
+    match = _Matcher(targets)
+    others = 0
+    for line, columns, row in read_rows(path, REQUIRED, report, progress=progress):
+        candidates = match(row, columns)
+        if candidates:
+            feed(line, columns, row, candidates)
+        else:
+            others += 1
+    if others:
+        report.ignored["another aircraft"] += others
+    for target in targets:
+        derived = derivers[target.movement].finish()
+        for item in derived:
+            report.take(item.line, "events", item.event)
+        _note_gaps(report, target.movement, {d.event.kind for d in derived})
+    if report.taken:
+        report.taken.insert(0, Taken(1, "sources", source))
+    return report
+
+
+class _Feed:
+    """Hands a row of a tracked aircraft, once validated, to each movement whose window
+    holds it, refusing rows that go back in time (the derivation needs time order)."""
+
+    def __init__(self, report: Report, derivers: dict[str, TrackDeriver]) -> None:
+        self.report = report
+        self.derivers = derivers
+        self.last_time: dict[str, datetime] = {}
+
+    def __call__(self, line: int, columns: dict[str, int], row: list[str],
+                 candidates: tuple[Target, ...]) -> None:
+        sample = _sample(line, row, columns, self.report)
+        if sample is None:
+            return
+        matched = False
+        for target in candidates:
+            if not target.covers(sample.time):
+                continue
+            matched = True
+            previous = self.last_time.get(target.movement)
+            if previous is not None and sample.time < previous:
+                self.report.refuse(line, "time", row[columns["time"]], "earlier than the "
+                                   "previous row of this aircraft: the file must be in time "
+                                   "order")
+            elif previous is not None and sample.time == previous:
+                self.report.ignored["same time as the previous row"] += 1
+            else:
+                self.last_time[target.movement] = sample.time
+                self.derivers[target.movement].feed(sample)
+        if not matched:
+            self.report.ignored["outside the time window"] += 1
+
+
+def _note_gaps(report: Report, movement: str, kinds: set[str]) -> None:
+    """Say what could not be derived, so an absent event is not read as an absent fact."""
+    if not kinds:
+        report.notes.append(f"{movement}: no usable rows of its aircraft in the window")
+        return
+    if "departed" not in kinds:
+        report.notes.append(f"{movement}: no departure derived: no on-ground sample before "
+                            "the first airborne one")
+    if "landed" not in kinds:
+        report.notes.append(f"{movement}: no landing derived: no on-ground sample after "
+                            "the last airborne one")
+
+
+def _movements(case: Case, movement: str | None, report: Report) -> list[Movement]:
+    if movement is not None:
+        if movement not in case.movements:
+            report.refuse(0, "movement", movement, "no movement with this id in the reference "
+                          "case")
+            return []
+        return [case.movements[movement]]
+    chosen = [m for m in case.movements.values() if m.icao24 or m.tail or m.callsign or m.flight]
+    if not chosen:
+        report.refuse(0, "movement", None, "no movement in the reference case has an icao24, "
+                      "tail, callsign or flight number to match")
+    return chosen
+
+
+def _stops(case: Case, movement: Movement) -> dict[str, Place]:
+    return {stop: case.places[stop] for stop in movement.stops if stop in case.places}
+
+
+class _Matcher:
+    """The targets a row may belong to, by its raw icao24 and callsign fields.
+
+    Rows of one aircraft repeat the same two strings, so each pair is resolved once and
+    remembered: the cache holds one entry per aircraft in the file, not per row, and the
+    millions of rows of other aircraft cost a dictionary look-up each.
+    """
+
+    def __init__(self, targets: list[Target]) -> None:
+        self.by_address: dict[str, list[Target]] = defaultdict(list)
+        self.by_callsign: dict[str, list[Target]] = defaultdict(list)
+        for target in targets:
+            for address in target.icao24:
+                self.by_address[address].append(target)
+            for callsign in target.callsigns:
+                self.by_callsign[callsign].append(target)
+        self.seen: dict[tuple[str, str], tuple[Target, ...]] = {}
+
+    def __call__(self, row: list[str], columns: dict[str, int]) -> tuple[Target, ...]:
+        column = columns.get("callsign")
+        key = (row[columns["icao24"]], row[column] if column is not None else "")
+        found = self.seen.get(key)
+        if found is None:
+            found = tuple(self.by_address.get(key[0].strip().lower())
+                          or self.by_callsign.get(normalise_callsign(key[1])) or ())
+            self.seen[key] = found
+        return found
+
+
+def _sample(line: int, row: list[str], columns: dict[str, int], report: Report) -> Sample | None:
+    """The row as a sample, or ``None`` after refusing it (or passing over a row without a
+    position, which OpenSky writes when no position was received)."""
+    def field(name: str) -> str:
+        column = columns.get(name)
+        return row[column].strip() if column is not None else ""
+
+    moment = _time(field("time"))
+    if moment is None:
+        report.refuse(line, "time", field("time"), "Unix seconds or ISO 8601 with an offset")
+        return None
+    raw_position = field("lastposupdate")
+    if raw_position:
+        position_time = _time(raw_position)
+        if position_time is None:
+            report.refuse(line, "lastposupdate", raw_position, "Unix seconds or empty")
+            return None
+        moment = position_time
+    if not field("lat") and not field("lon"):
+        report.ignored["no position"] += 1
+        return None
+    lat = _number(field("lat"), -90, 90)
+    if lat is None:
+        report.refuse(line, "lat", field("lat"), "a latitude in degrees, -90 to 90")
+        return None
+    lon = _number(field("lon"), -180, 180)
+    if lon is None:
+        report.refuse(line, "lon", field("lon"), "a longitude in degrees, -180 to 180")
+        return None
+    flag = field("onground").lower()
+    if flag not in _TRUE and flag not in _FALSE:
+        report.refuse(line, "onground", field("onground"), "true or false")
+        return None
+    altitude: float | None = None
+    for name in ("geoaltitude", "baroaltitude"):
+        if field(name):
+            altitude = _number(field(name), -1_000, 30_000)
+            if altitude is None:
+                report.refuse(line, name, field(name), "metres, -1000 to 30000, or empty")
+                return None
+            break
+    return Sample(moment, lat, lon, altitude, flag in _TRUE, line)
+
+
+def _number(text: str, low: float, high: float) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and low <= value <= high else None
+
+
+def _time(text: str) -> datetime | None:
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        return moment.astimezone(UTC) if moment.tzinfo is not None else None
+    if not math.isfinite(seconds) or not 0 <= seconds < 4_102_444_800:   # before 2100
+        return None
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def window_from_text(since: str | None, until: str | None) -> tuple[datetime | None,
+                                                                     datetime | None]:
+    """Parse ``--since``/``--until`` (ISO 8601 with offset, or a date: its start/end in UTC)."""
+    first = When.parse(since, UTC).earliest if since else None
+    last = When.parse(until, UTC).latest if until else None
+    return first, last
