@@ -30,6 +30,7 @@ from habeas.ledger.records import (
     parse_time,
     validate,
 )
+from habeas.ledger.rotation import key_chain, refuse_reserved
 from habeas.ledger.sequencer import GroupCommit, Request
 from habeas.ledger.store import Node, Row, Store, Writer, open_store, parse_store_url
 from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
@@ -116,8 +117,9 @@ class Ledger:
         self.close()
 
     def verifier_key(self) -> str:
-        """The C2SP verifier key (``name+hash+base64``) that checks this log's checkpoints."""
-        return self._verifier.text()
+        """The C2SP verifier key (``name+hash+base64``) that checks this log's new
+        checkpoints: the genesis key, or the one the last key rotation handed over to."""
+        return key_chain(self.store, self._verifier).current().text()
 
     # -- appending -------------------------------------------------------------------------
 
@@ -129,6 +131,12 @@ class Ledger:
         original record; with other content the batch is refused (``IntegrityError``), as it
         is when ``expected_size`` is given and the log has another size.
         """
+        refuse_reserved(drafts)
+        return self._append_reserved(drafts, expected_size)
+
+    def _append_reserved(self, drafts: Sequence[RecordDraft], expected_size: int | None = None
+                         ) -> list[Record]:
+        """``append`` without the check for kinds only the ledger may write (key rotation)."""
         records: list[Record] = self._group.submit(_Batch(_prepare(drafts), expected_size))
         return records
 
@@ -330,13 +338,16 @@ class Ledger:
         return note
 
     def _signing_key(self) -> Signer:
-        if self._signer is None:
+        """The key in force now (read from the log each time: another process may have
+        rotated it), loaded from the key file when the cached one is not it."""
+        current = key_chain(self.store, self._verifier).current().text()
+        if self._signer is None or self._signer.verifier().text() != current:
             if self._key_path is None:
                 raise NotFoundError("this in-memory ledger has no signing key")
             signer = keys.read_key(self._key_path)
-            if signer.verifier().text() != self._verifier.text():
+            if signer.verifier().text() != current:
                 raise IntegrityError(f"key file {self._key_path}: is not this ledger's key "
-                                     f"(its verifier key is {self._verifier.text()})")
+                                     f"(its verifier key is {current})")
             self._signer = signer
         return self._signer
 
@@ -348,7 +359,8 @@ class Ledger:
                ) -> VerifyReport:
         """Recompute every leaf and the root; check every stored checkpoint and, if given, an
         earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
-        return verify_log(self.store, self._verifier, self.origin, checkpoint, progress)
+        return verify_log(self.store, key_chain(self.store, self._verifier), self.origin,
+                          checkpoint, progress)
 
 
 def _prepare(drafts: Sequence[RecordDraft]) -> list[Prepared]:

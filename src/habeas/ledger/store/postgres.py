@@ -125,7 +125,7 @@ class PostgresStore:
                 with self._conn.transaction():
                     yield self._conn
             except psycopg.Error as error:
-                raise translate(error, where) from None
+                raise translate(error, f"database {_redact(self.url)}: {where}") from None
 
     @contextmanager
     def _read(self) -> Iterator[psycopg.Connection[Any]]:
@@ -135,7 +135,7 @@ class PostgresStore:
             try:
                 yield self._conn
             except psycopg.Error as error:
-                raise translate(error, "reading") from None
+                raise translate(error, f"database {_redact(self.url)}: reading") from None
 
     def initialized(self) -> bool:
         with self._read() as conn:
@@ -217,6 +217,10 @@ class PostgresStore:
             found = conn.execute("SELECT note FROM checkpoints WHERE size = %s ORDER BY id "
                                  "LIMIT 1", (size,)).fetchone()
             return None if found is None else str(found[0])
+
+    def by_idempotency_keys(self, keys: Sequence[str]) -> dict[str, Row]:
+        with self._read() as conn:
+            return _Writer(conn).by_idempotency_keys(keys)
 
     def close(self) -> None:
         with self._lock:
