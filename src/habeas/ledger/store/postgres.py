@@ -125,7 +125,7 @@ class PostgresStore:
                 with self._conn.transaction():
                     yield self._conn
             except psycopg.Error as error:
-                raise translate(error, where) from None
+                raise translate(error, f"database {_redact(self.url)}: {where}") from None
 
     @contextmanager
     def _read(self) -> Iterator[psycopg.Connection[Any]]:
@@ -135,7 +135,7 @@ class PostgresStore:
             try:
                 yield self._conn
             except psycopg.Error as error:
-                raise translate(error, "reading") from None
+                raise translate(error, f"database {_redact(self.url)}: reading") from None
 
     def initialized(self) -> bool:
         with self._read() as conn:

@@ -154,13 +154,14 @@ class SQLiteStore:
                 try:
                     yield self._conn
                 except BaseException:
-                    self._conn.execute("ROLLBACK")
+                    if self._conn.in_transaction:  # SQLITE_FULL has already rolled back
+                        self._conn.execute("ROLLBACK")
                     raise
                 self._conn.execute("COMMIT")
             except sqlite3.Error as error:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
-                raise translate(error, where) from None
+                raise translate(error, f"database {self.url}: {where}") from None
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -170,7 +171,7 @@ class SQLiteStore:
             try:
                 yield self._conn
             except sqlite3.Error as error:
-                raise translate(error, "reading") from None
+                raise translate(error, f"database {self.url}: reading") from None
 
     @contextmanager
     def writer(self) -> Iterator[_Writer]:
