@@ -61,6 +61,9 @@ def test_append_is_atomic_and_names_the_bad_record(db: str) -> None:
                   "with a UTC offset\n"
     code, _, err = run_cli("append", "--db", db, "-", input="{not json\n")
     assert code == 2 and err.startswith("Error: -: line 1: '{not json': not JSON")
+    deep = '{"kind":"x","payload":{"a":' + "[" * 100_000 + "]" * 100_000 + "}}\n"
+    code, _, err = run_cli("append", "--db", db, "-", input=deep)
+    assert code == 2 and "line 1" in err and "nested too deeply" in err
     assert run_cli("log", "--db", db) == (0, "", "")
 
 
