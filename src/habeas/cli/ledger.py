@@ -32,6 +32,9 @@ def _read_drafts(source: str) -> list[RecordDraft]:
         text = handle.read() if handle else Path(source).read_text(encoding="utf-8")
     except OSError as error:
         raise ValidationError(Problem(source, source, f"cannot read: {error.strerror}")) from None
+    except UnicodeDecodeError as error:
+        raise ValidationError(Problem(source, error.object[error.start:error.start + 8],
+                                      f"not UTF-8 at byte {error.start}")) from None
     drafts: list[RecordDraft] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
