@@ -21,9 +21,20 @@ import rfc8785
 from habeas.errors import Problem, ValidationError
 
 MAX_SAFE_INTEGER = 2**53 - 1
-_encode = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-).encode
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+# CPython's C encoder built once: sorted keys, compact separators, non-ASCII kept, no
+# circular-reference bookkeeping (drafts are trees). ``json.dumps`` rebuilds it per call.
+_c_encode = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    None, _refuse, json.encoder.encode_basestring, None, ":", ",", True, False, False)
+
+
+def _encode(value: Any) -> str:
+    return "".join(_c_encode(value, 0))
 
 
 def _plain(value: Any) -> bool:
@@ -64,7 +75,11 @@ def _bmp_keys(value: Any) -> bool:
 def canonical_bytes(value: Any) -> bytes:
     """The RFC 8785 encoding of ``value``; raises ``ValidationError`` if it has none."""
     if _plain(value):
-        text = _encode(value)
+        try:
+            text = _encode(value)
+        except RecursionError:
+            raise ValidationError(Problem("", type(value).__name__,
+                                          "not canonical JSON: nested too deeply")) from None
         if text.isascii():
             return text.encode("ascii")
         if _bmp_keys(value):
@@ -74,7 +89,7 @@ def canonical_bytes(value: Any) -> bytes:
                 pass  # a lone surrogate: let rfc8785 refuse it with its own words
     try:
         encoded: bytes = rfc8785.dumps(value)
-    except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
+    except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError) as error:
         raise ValidationError(
             Problem("", type(value).__name__, f"not canonical JSON: {error}")
         ) from None
