@@ -76,11 +76,16 @@ class Describe:
     @staticmethod
     def forbidden(prohibition: Prohibition) -> str:
         """What a prohibition forbids, as a noun phrase: ``removal to SV``."""
-        return {"remove": "removal from the United States",
-                "remove_to": f"removal to {', '.join(prohibition.countries)}",
-                "transfer_custody": "a transfer to foreign custody",
-                "transfer_out_of": f"a transfer out of {', '.join(prohibition.districts)}",
-                "depart": "a departure with them aboard"}[prohibition.action]
+        action = prohibition.action
+        if action == "remove":
+            return "removal from the United States"
+        if action == "remove_to":
+            return f"removal to {', '.join(prohibition.countries)}"
+        if action == "transfer_custody":
+            return "a transfer to foreign custody"
+        if action == "transfer_out_of":
+            return f"a transfer out of {', '.join(prohibition.districts)}"
+        return "a departure with them aboard"
 
     def count(self, ids: Iterable[str]) -> int | None:
         return people_count(self.case, ids)

@@ -61,7 +61,7 @@ class Engine:
     def check(self, action: Action, at: When | datetime | str | None = None,
               interpretation: Interpretation = DEFAULT) -> Decision:
         """Allow or deny ``action`` at ``at`` (default: the action's own ``at``)."""
-        when = as_when(at, self.case) or action.at
+        when = action.at if at is None else as_when(at, self.case)
         if when is None:
             raise ValueError("an action needs a time")
         return decide(self.context(interpretation), action, when)

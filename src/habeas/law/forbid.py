@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from habeas.domain import Prohibition, When
 from habeas.law.acts import Act, handover_acts, movement_acts
@@ -23,8 +23,7 @@ from habeas.law.evidence import evidence, notices_of
 from habeas.law.findings import Finding, after, human_duration, stable_id
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(NamedTuple):
     """An act an order forbids, with how surely: ``certainty`` is the weakest of the act
     touching the subject, the order being in force, and the subject being in scope."""
 

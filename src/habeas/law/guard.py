@@ -178,7 +178,7 @@ def _denials(ctx: Context, found: list[Violation]) -> list[Denial]:
     for v in found:
         grouped[(v.order, v.prohibition.action)].append(v)
     out = []
-    for (oid, forbids), vs in sorted(grouped.items()):
+    for (oid, forbids), vs in sorted(grouped.items()) if len(grouped) > 1 else grouped.items():
         people = tuple(dict.fromkeys(v.act.subject for v in vs))
         best = max(v.certainty for v in vs)
         effect = ctx.force.effect(oid)
@@ -195,6 +195,8 @@ def _denials(ctx: Context, found: list[Violation]) -> list[Denial]:
 def _breaches(ctx: Context, action: Action, at: When, acts: list[Act]) -> list[Breach]:
     """Obligations the action would break: leaving instead of returning; removing without
     the notice an order requires."""
+    if action.action != "depart" and not ctx.indexes.notice_orders:
+        return []
     d = ctx.describe
     out = []
     orders = ctx.case.orders
