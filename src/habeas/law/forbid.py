@@ -50,23 +50,25 @@ def matches(prohibition: Prohibition, act: Act) -> bool:
     return act.kind == "depart"
 
 
-def violations(ctx: Context, act: Act) -> Iterator[Violation]:
+def violations(ctx: Context, act: Act) -> list[Violation]:
     """Every order in force that forbids ``act`` for its subject."""
-    orders, indexes, kind = ctx.case.orders, ctx.indexes, act.kind
+    orders, indexes, kind, at = ctx.case.orders, ctx.indexes, act.kind, act.at
+    in_force = ctx.force.in_force
+    found: list[Violation] = []
     for oid in indexes.orders_for(act.subject):
         if kind not in indexes.kinds_of(oid):
             continue
-        in_force = ctx.force.in_force(oid, act.at)
-        if in_force is Tri.NO:
+        standing = in_force(oid, at)
+        if standing is Tri.NO:
             continue
         forbids = [p for p in orders[oid].forbids if matches(p, act)]
         if not forbids:
             continue
-        member = ctx.protected(oid, act.subject, act.at, act.movement, act.exclude)
-        certainty = min(act.applies, in_force, member)
+        member = ctx.protected(oid, act.subject, at, act.movement, act.exclude)
+        certainty = min(act.applies, standing, member)
         if certainty is not Tri.NO:
-            for prohibition in forbids:
-                yield Violation(oid, prohibition, act, certainty, in_force, member)
+            found.extend(Violation(oid, p, act, certainty, standing, member) for p in forbids)
+    return found
 
 
 def record_acts(ctx: Context, as_of: When | None) -> Iterator[Act]:

@@ -195,8 +195,6 @@ def _denials(ctx: Context, found: list[Violation]) -> list[Denial]:
 def _breaches(ctx: Context, action: Action, at: When, acts: list[Act]) -> list[Breach]:
     """Obligations the action would break: leaving instead of returning; removing without
     the notice an order requires."""
-    if action.action != "depart" and not ctx.indexes.notice_orders:
-        return []
     d = ctx.describe
     out = []
     orders = ctx.case.orders
@@ -246,6 +244,7 @@ def _breaches(ctx: Context, action: Action, at: When, acts: list[Act]) -> list[B
 def decide(ctx: Context, action: Action, at: When) -> Decision:
     acts = list(_acts(ctx, action, at))
     found = [v for act in acts for v in violations(ctx, act)]
-    denials = _denials(ctx, found) if found else []
-    breaches = _breaches(ctx, action, at, acts)
-    return Decision(not denials and not breaches, action, at, tuple(denials), tuple(breaches))
+    denials = tuple(_denials(ctx, found)) if found else ()
+    breaches = tuple(_breaches(ctx, action, at, acts)) if (
+        action.action == "depart" or ctx.indexes.notice_orders) else ()
+    return Decision(not denials and not breaches, action, at, denials, breaches)

@@ -115,7 +115,11 @@ def member(scope: Scope, subject_id: str, case: Case, at: When,
     static = _static(cls, subject, case, at)
     if static is Tri.NO or not (cls.held_by or cls.held_by_country):
         return static
-    answers = {_held(cls, state, case) for state in custody()}
+    states = custody()
+    if len(states) == 1:
+        (state,) = states
+        return min(static, _held(cls, state, case))
+    answers = {_held(cls, state, case) for state in states}
     held = Tri.CERTAIN if answers == {Tri.CERTAIN} else (
         Tri.NO if answers == {Tri.NO} else Tri.POSSIBLE)
     return min(static, held)

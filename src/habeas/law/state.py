@@ -214,6 +214,7 @@ class CaseState:
             for subject in facts.aboard:
                 self.aboard_of[subject].append(mid)
         self._own: dict[str, list[Change]] = {}
+        self._unmoved: dict[Custody, frozenset[Custody]] = {}
         self._moved: dict[tuple[str, RemovalComplete], list[Change]] = {}
 
     def subject(self, subject_id: str) -> Person | Group | None:
@@ -224,6 +225,15 @@ class CaseState:
         holder = subject.held_by if subject is not None else None
         found = self.case.holders.get(holder) if holder else None
         return Custody(holder, found is None or found.country == US)
+
+    def _still(self, subject_id: str) -> frozenset[Custody]:
+        """The custody of someone no event ever moved: shared by everyone with the same
+        first holder (a million people held by twenty ICE offices need twenty sets)."""
+        start = self.initial(subject_id)
+        found = self._unmoved.get(start)
+        if found is None:
+            found = self._unmoved[start] = frozenset((start,))
+        return found
 
     def own_changes(self, subject_id: str) -> list[Change]:
         """Changes made by events that name the subject itself."""
@@ -269,7 +279,7 @@ class CaseState:
         decided as things stood just before it.
         """
         if subject_id not in self.person_events and subject_id not in self.aboard_of:
-            return frozenset((self.initial(subject_id),))
+            return self._still(subject_id)
         changes = sorted(((c, t) for c, t in self._changes(subject_id, theory, movement)
                           if c.event not in exclude),
                          key=lambda ct: (ct[0].at.earliest, ct[0].at.latest, ct[0].event))
