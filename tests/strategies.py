@@ -117,11 +117,13 @@ def movements(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def flight_events(draw: st.DrawFn, movement_id: str, movement: dict[str, Any]) -> list[Any]:
+def flight_events(draw: st.DrawFn, movement_id: str, movement: dict[str, Any],
+                  start: int = 0) -> list[Any]:
     """The life of one flight, in time order, each step optional after the departure:
-    departed (from its US airport), exited_us, landed (via stop, then El Salvador),
-    custody_transferred to the Salvadoran police."""
-    t, at = draw(times(0, 1_500))
+    departed (from its US airport, ``start`` to ``start`` + 1,500 minutes after 2025-03-15
+    12:00 UTC), exited_us, landed (via stop, then El Salvador), custody_transferred to the
+    Salvadoran police."""
+    t, at = draw(times(start, start + 1_500))
     out = [{"at": at, "kind": "departed", "movement": movement_id, "place": movement["from"]}]
     steps = [("exited_us", None)] + [("landed", p) for p in (*movement["via"], "sv")]
     steps.append(("custody_transferred", "sv"))
