@@ -28,6 +28,8 @@ from habeas.ledger.records import (
     RecordDraft,
     format_time,
     parse_time,
+    placed,
+    stamp,
     validate,
 )
 from habeas.ledger.rotation import key_chain, refuse_reserved
@@ -187,36 +189,37 @@ class Ledger:
     def _place(self, batch: _Batch, tree: merkle.CompactRange, rows: list[Row],
                recorded_at: str, moment: datetime, known: dict[str, Row],
                pending: dict[str, tuple[Record, bytes]]) -> list[Record]:
-        replayed = [_replay(i, p, known, pending) for i, p in enumerate(batch.drafts)]
+        replayed = [None if p.draft.idempotency_key is None else _replay(i, p, known, pending)
+                    for i, p in enumerate(batch.drafts)]
         if batch.expected_size is not None and tree.size != batch.expected_size and not all(
                 replayed):
             raise IntegrityError(f"expected the log to hold {batch.expected_size} records, "
                                  f"it holds {tree.size}")
         records: list[Record] = []
+        stamped = stamp(recorded_at)
+        sha, push, add_row, add_record = merkle.sha256, tree.append, rows.append, records.append
         for i, (prepared, old) in enumerate(zip(batch.drafts, replayed, strict=True)):
             draft = prepared.draft
-            if old is None and draft.idempotency_key is not None:  # same key earlier in batch
+            key = draft.idempotency_key
+            if old is None and key is not None:  # same key earlier in batch
                 old = _replay(i, prepared, known, pending)
             if old is not None:
-                records.append(old)
+                add_record(old)
                 continue
             seq = tree.size
-            for name in ("corrects", "retracts"):
-                target = getattr(draft, name)
+            for name, target in (("corrects", draft.corrects), ("retracts", draft.retracts)):
                 if target is not None and target >= seq:
                     raise ValidationError(Problem(f"records[{i}].{name}", target,
                                                   f"must name an earlier seq (this record "
                                                   f"would be seq {seq})"))
-            body = prepared.leaf(seq, recorded_at)
-            leaf = merkle.leaf_hash(body)
-            tree.append(leaf)
-            rows.append(Row(seq, recorded_at, draft.kind, draft.idempotency_key, body, leaf))
-            record = Record(seq, moment, draft.kind, dict(draft.payload), draft.occurred_at,
-                            tuple(draft.source), draft.actor, draft.idempotency_key,
-                            draft.corrects, draft.retracts, leaf)
-            if draft.idempotency_key is not None:
-                pending[draft.idempotency_key] = (record, prepared.fingerprint())
-            records.append(record)
+            body = prepared.leaf_stamped(seq, stamped)
+            leaf = sha(b"\x00" + body).digest()  # merkle.leaf_hash, inlined
+            push(leaf)
+            add_row(Row(seq, recorded_at, draft.kind, key, body, leaf))
+            record = placed(seq, moment, draft, leaf)
+            if key is not None:
+                pending[key] = (record, prepared.fingerprint())
+            add_record(record)
         return records
 
     # -- reading ---------------------------------------------------------------------------

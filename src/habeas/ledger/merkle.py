@@ -20,7 +20,7 @@ Key = tuple[int, int]
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
-_sha256 = hashlib.sha256
+_sha256 = sha256 = hashlib.sha256
 
 
 def leaf_hash(data: bytes) -> bytes:
@@ -253,13 +253,14 @@ class CompactRange:
         stack = self.stack
         index = self.size >> level
         self.size += 1 << level
-        while stack and stack[-1][0] == level:
-            _, left = stack.pop()
-            digest = node_hash(left, digest)
-            level += 1
-            index >>= 1
-            if self.on_node is not None:
-                self.on_node(level, index, digest)
+        if stack and stack[-1][0] == level:
+            sha, on_node, pop = _sha256, self.on_node, stack.pop
+            while stack and stack[-1][0] == level:
+                digest = sha(b"\x01" + pop()[1] + digest).digest()  # node_hash, inlined
+                level += 1
+                index >>= 1
+                if on_node is not None:
+                    on_node(level, index, digest)
         stack.append((level, digest))
 
     def root(self) -> bytes:
