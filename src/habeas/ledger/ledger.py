@@ -3,6 +3,7 @@ tree and committed, and where roots, proofs and checkpoints are made from stored
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -278,10 +279,15 @@ class Ledger:
 
     def _hashes(self, keys: list[merkle.Key]) -> dict[merkle.Key, bytes]:
         """Node hashes from the cache of high subtrees, the rest in one query."""
-        cache = self._nodes
-        found = {key: cache[key] for key in keys if key in cache}
-        if len(found) < len(keys):
-            fetched = self.store.hashes([key for key in keys if key not in found])
+        cache, found, missing = self._nodes, {}, []
+        for key in keys:
+            digest = cache.get(key)
+            if digest is None:
+                missing.append(key)
+            else:
+                found[key] = digest
+        if missing:
+            fetched = self.store.hashes(missing)
             found.update(fetched)
             if len(cache) > CACHE_LIMIT:
                 cache.clear()
@@ -332,7 +338,7 @@ class Ledger:
                                         "run `habeas verify`")
             note = Checkpoint(self.origin, size, root).sign(self._signing_key())
             self.store.add_checkpoint(size, note, format_time(self._clock()))
-        elif Checkpoint.parse(note.partition("\n\n")[0] + "\n").root != root:
+        elif _note_root(note) != root:
             raise VerificationError(f"the stored tree disagrees with the signed checkpoint "
                                     f"of size {size}; run `habeas verify`")
         if len(self._notes) >= 1024:
@@ -364,6 +370,12 @@ class Ledger:
         earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
         return verify_log(self.store, key_chain(self.store, self._verifier), self.origin,
                           checkpoint, progress)
+
+
+@functools.lru_cache(maxsize=1024)
+def _note_root(note: str) -> bytes:
+    """The root a checkpoint note commits to (notes are immutable: parsed once each)."""
+    return Checkpoint.parse(note.partition("\n\n")[0] + "\n").root
 
 
 def _prepare(drafts: Sequence[RecordDraft]) -> list[Prepared]:

@@ -54,11 +54,15 @@ def range_keys(start: int, end: int) -> list[Key]:
 
 def fold(hashes: Sequence[bytes]) -> bytes:
     """Hash of a range from its perfect subtrees (largest first), folded right to left."""
-    if not hashes:
+    count = len(hashes)
+    if count == 1:
+        return hashes[0]
+    if not count:
         return EMPTY_ROOT
     result = hashes[-1]
-    for left in reversed(hashes[:-1]):
-        result = node_hash(left, result)
+    sha = _sha256
+    for i in range(count - 2, -1, -1):
+        result = sha(b"\x01" + hashes[i] + result).digest()  # node_hash, inlined
     return result
 
 
@@ -72,15 +76,21 @@ def inclusion_keys(index: int, size: int) -> list[list[Key]]:
     if not 0 <= index < size:
         raise ValueError(f"leaf index {index} is outside a tree of size {size}")
     path: list[list[Key]] = []
+    add = path.append
     start, end = 0, size
     while end - start > 1:
-        k = _split(end - start)
-        if index < start + k:
-            path.append(range_keys(start + k, end))
-            end = start + k
+        level = (end - start - 1).bit_length() - 1  # _split, inlined: k = 2**level
+        middle = start + (1 << level)
+        if index < middle:
+            if end - middle & end - middle - 1:  # not a power of two: several subtrees
+                add(range_keys(middle, end))
+            else:
+                add([((end - middle).bit_length() - 1, middle >> (end - middle).bit_length()
+                      - 1)])
+            end = middle
         else:
-            path.append(range_keys(start, start + k))
-            start += k
+            add([(level, start >> level)])  # range_keys(start, middle), a perfect subtree
+            start = middle
     path.reverse()
     return path
 
@@ -112,7 +122,8 @@ def consistency_keys(old_size: int, new_size: int) -> list[list[Key]]:
 
 def assemble(groups: Iterable[list[Key]], hashes: Mapping[Key, bytes]) -> list[bytes]:
     """Turn ``*_keys`` output and the fetched node hashes into a proof."""
-    return [fold([hashes[key] for key in group]) for group in groups]
+    return [hashes[group[0]] if len(group) == 1 else fold([hashes[key] for key in group])
+            for group in groups]
 
 
 def root_from_inclusion(index: int, size: int, leaf: bytes, path: Sequence[bytes]) -> bytes:
