@@ -253,9 +253,9 @@ class CompactRange:
             level_hashes = list(leaves[i:i + chunk])
             level = 0
             while len(level_hashes) > 1:
+                pairs = iter(level_hashes)  # zip(it, it): left and right, no slice copies
                 level_hashes = [sha(b"\x01" + a + b).digest()
-                                for a, b in zip(level_hashes[0::2], level_hashes[1::2],
-                                                strict=True)]
+                                for a, b in zip(pairs, pairs, strict=True)]
                 level += 1
             self._push(level, level_hashes[0])
             i += chunk
