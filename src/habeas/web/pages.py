@@ -61,7 +61,7 @@ def logout(request: Request, svc: Svc, session: PageSession) -> Response:
 @router.get("/", **needs(Permission.verify))
 def dashboard(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
     return page(request, "dashboard.html", title="Dashboard",
-                board=svc.dashboard(session.principal))
+                board=svc.dashboard(session.principal), case=svc.case())
 
 
 @router.get("/orders/{order_id}", **needs(Permission.read))
