@@ -117,6 +117,16 @@ class Alerts:
                     (_sortable_id("dlv"), alert.id, sub_id, iso(now)))
         return alert
 
+    def findings_seen(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT id FROM svc_findings")}
+
+    def finding(self, finding: dict[str, Any]) -> Alert:
+        """Alert a finding, and remember it so that it is alerted once."""
+        self.db.execute("INSERT INTO svc_findings VALUES (?, ?)",
+                        (finding["id"], iso(self.clock.now())))
+        return self.raise_alert("finding", finding["people"], finding["reason"],
+                                {"finding": finding})
+
     def recent(self, principal: Principal, *, person: str | None = None,
                limit: int = 50) -> list[Alert]:
         """Newest first; counsel sees only alerts about its clients."""

@@ -72,6 +72,7 @@ class Service:
         self.parties = parties
         self._lock = threading.RLock()
         self._snapshot: _Snapshot | None = None
+        self._audited_size = -1
 
     @classmethod
     def open(cls, url: str, *, create: bool = False, key_path: str | None = None,
@@ -362,14 +363,13 @@ class Service:
                     return replay
             before = self._current()
             obj = entry.validate(before.case, section, payload)
-            findings_before = self._finding_ids(before.engine)
             records = self.ledger.append(entry.drafts(obj, section, principal.name, scoped_key))
             answer = {"id": obj.id, "kind": SECTIONS[section][0],
                       "records": [r.to_json() for r in records]}
             if scoped_key:
                 self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
                                 (scoped_key, json.dumps(answer), iso(self.clock.now())))
-            self._after(section, obj, findings_before, parties)
+            self._after(section, obj, parties)
         return answer
 
     def import_bundle(self, principal: Principal, text: str) -> dict[str, Any]:
@@ -400,12 +400,7 @@ class Service:
 
     # --- alerts ------------------------------------------------------------------------
 
-    @staticmethod
-    def _finding_ids(engine: Engine) -> set[str]:
-        return {f.id for f in engine.audit(interpretation=DEFAULT).findings}
-
-    def _after(self, section: str, obj: Entity, findings_before: set[str],
-               parties: list[str]) -> None:
+    def _after(self, section: str, obj: Entity, parties: list[str]) -> None:
         """Alerts for what the new record changes; notice duties for a new order."""
         engine = self.engine()
         case = engine.case
@@ -427,16 +422,27 @@ class Service:
             for duty in opened:
                 self.alerts.raise_alert("notice", people, f"{duty.party} must acknowledge "
                                         f"{obj.id} by {duty.due_at}", duty.to_json())
-        for finding in engine.audit(interpretation=DEFAULT).to_json()["findings"]:
-            if finding["id"] not in findings_before:
-                self.alerts.raise_alert("finding", finding["people"], finding["reason"],
-                                        {"finding": finding})
 
     def tick(self) -> None:
-        """What the background worker does every few seconds: escalate, then deliver."""
+        """What the background worker does every few seconds: alert new findings, escalate,
+        then deliver."""
+        self._new_findings()
         for duty in self.obligations.escalate(self.clock.now()):
             self._escalated(duty)
         self.alerts.deliver_due(self.transport)
+
+    def _new_findings(self) -> None:
+        """Alert each finding not alerted before, once. The audit runs here, off the request
+        path and once for any number of appends, because a large record makes it slow."""
+        size = self.ledger.size()
+        if size == self._audited_size:
+            return
+        findings = self.engine().audit(interpretation=DEFAULT).to_json()["findings"]
+        seen = self.alerts.findings_seen()
+        for finding in findings:
+            if finding["id"] not in seen:
+                self.alerts.finding(finding)
+        self._audited_size = size
 
     def _escalated(self, duty: Obligation) -> None:
         engine = self.engine()

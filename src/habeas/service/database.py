@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS svc_deliveries (
     id TEXT PRIMARY KEY, alert_id TEXT NOT NULL, subscription_id TEXT NOT NULL,
     attempts INTEGER NOT NULL, status TEXT NOT NULL, last_code INTEGER, last_error TEXT,
     next_at TEXT NOT NULL, delivered_at TEXT);
+CREATE TABLE IF NOT EXISTS svc_findings (id TEXT PRIMARY KEY, alerted_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS svc_requests (
     key TEXT PRIMARY KEY, response TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS svc_obligations (
