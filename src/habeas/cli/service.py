@@ -50,8 +50,9 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
          dir: Annotated[Path | None, typer.Option(
              "--dir", help="Folder for the demo ledger (default: a new temporary folder).",
              file_okay=False)] = None) -> None:
-    """A fresh ledger holding the removals of 15-16 March 2025, a token for every role,
-    and the server: a newcomer sees the case within a minute.
+    """A ledger holding the removals of 15-16 March 2025, a token for every role, and the
+    server: a newcomer sees the case within a minute. Run again with the same --dir, it
+    reuses that ledger (the import adds nothing twice) and prints new tokens.
 
     Example: habeas demo --port 8000
     """
@@ -59,10 +60,11 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
 
     folder = dir or Path(tempfile.mkdtemp(prefix="habeas-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
-    service = Service.open(str(folder / "habeas.db"), create=True)
+    ledger = folder / "habeas.db"
+    service = Service.open(str(ledger), create=not ledger.exists())  # a second run reuses it
     bundle = files("habeas.service").joinpath(FLAGSHIP).read_text(encoding="utf-8")
     result = service.import_bundle(Principal("", "habeas demo", Role.admin), bundle)
-    typer.echo(f"Ledger: {folder / 'habeas.db'} ({result['size']} records: {result['title']})")
+    typer.echo(f"Ledger: {ledger} ({result['size']} records: {result['title']})")
     typer.echo(f"Open http://{host}:{port}/ and sign in with one of these tokens:\n")
     for role in Role:
         people = (DEMO_CLIENT,) if role is Role.counsel else ()
