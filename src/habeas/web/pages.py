@@ -14,6 +14,7 @@ from habeas.api.models import ObjectId
 from habeas.api.routes.law import Reading
 from habeas.errors import Problem, ValidationError
 from habeas.service import Permission
+from habeas.service.accounts import SESSION_LIFETIME
 from habeas.web.forms import EVENT_KINDS, ORDER_KINDS, ZONES, event_payload, order_payload
 from habeas.web.render import page
 from habeas.web.session import COOKIE, LOGIN_COOKIE, PageSession, page_session
@@ -45,7 +46,8 @@ def login(request: Request, svc: Svc, token: str = Form(max_length=200),
     session_id, _ = opened
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(COOKIE, session_id, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=12 * 3600)
+                        secure=request.url.scheme == "https",
+                        max_age=int(SESSION_LIFETIME.total_seconds()))
     response.delete_cookie(LOGIN_COOKIE)
     return response
 
