@@ -8,6 +8,7 @@ person who is not its client, whichever shell asks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Iterable, Mapping
@@ -19,13 +20,13 @@ from zoneinfo import ZoneInfo
 from habeas.bundle import parse_bundle
 from habeas.bundle.exchange import bundle_json_schema, export_bundle
 from habeas.bundle.records import case_from_records, import_case
-from habeas.domain import SECTIONS, Case, Entity, Order, When
+from habeas.domain import SECTIONS, Case, Entity, Order, RecordRef, When
 from habeas.domain.time import zone
 from habeas.drawings import case_timeline, route_map
 from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.law import Action, Engine, Interpretation, findings_schema
 from habeas.law.certainty import Tri
-from habeas.ledger import Ledger
+from habeas.ledger import Ledger, Record
 from habeas.service import entry, scope, words
 from habeas.service.access import Permission, Principal
 from habeas.service.accounts import Accounts, TokenInfo
@@ -90,6 +91,20 @@ class Service:
                 case = case_from_records(self.ledger.scan(0, size))
                 self._snapshot = _Snapshot(size, case, Engine(case))
             return self._snapshot
+
+    def _advance(self, before: _Snapshot, section: str, obj: Entity,
+                 records: list[Record]) -> None:
+        """After appending one new object, the case is the last one plus it: no re-reading
+        of the whole log, which grows with every position report. If anyone else appended
+        meanwhile, the next read folds the log as usual."""
+        if not records or self.ledger.size() != before.size + len(records):
+            return
+        case = entry.with_section(before.case, section, {**before.case.section(section),
+                                                         obj.id: obj})
+        last = records[-1]
+        refs = {**case.refs, (section, obj.id): RecordRef(last.seq, last.leaf_hash.hex())}
+        case = dataclasses.replace(case, refs=refs)
+        self._snapshot = _Snapshot(self.ledger.size(), case, Engine(case))
 
     def case(self) -> Case:
         return self._current().case
@@ -364,6 +379,7 @@ class Service:
             before = self._current()
             obj = entry.validate(before.case, section, payload)
             records = self.ledger.append(entry.drafts(obj, section, principal.name, scoped_key))
+            self._advance(before, section, obj, records)
             answer = {"id": obj.id, "kind": SECTIONS[section][0],
                       "records": [r.to_json() for r in records]}
             if scoped_key:
