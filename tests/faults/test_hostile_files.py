@@ -19,24 +19,30 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 HEADER = 'habeas: 1\ntitle: "t"\ntimezone: America/New_York\n'
 
 
-def run_import(path: str | Path, tmp_path: Path, timeout: float = 30) -> tuple[int, str, str]:
+def run_habeas(args: list[str], tmp_path: Path, timeout: float = 30) -> tuple[int, str, str]:
+    """``python -m habeas ARGS --db <a fresh ledger>``; the ledger must stay empty."""
     db = tmp_path / "h.db"
     if not db.exists():
         Ledger.init(str(db)).close()
     env = dict(os.environ, PYTHONPATH=str(SRC))
     try:
-        done = subprocess.run([sys.executable, "-m", "habeas", "import", str(path), "--db",
-                               str(db)], capture_output=True, text=True, timeout=timeout,
-                              env=env, stdin=subprocess.DEVNULL)
+        done = subprocess.run([sys.executable, "-m", "habeas", *args, "--db", str(db)],
+                              capture_output=True, text=True, timeout=timeout, env=env,
+                              stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        pytest.fail(f"habeas import {path} hung for more than {timeout} s")
+        pytest.fail(f"habeas {' '.join(args)} hung for more than {timeout} s")
     with Ledger.open(str(db)) as ledger:
-        assert ledger.size() == 0, "a refused import wrote records"
+        assert ledger.size() == 0, "a refused command wrote records"
     return done.returncode, done.stdout, done.stderr
 
 
-def refused(path: str | Path, tmp_path: Path, *expected: str) -> str:
-    code, out, err = run_import(path, tmp_path)
+def run_import(path: str | Path, tmp_path: Path) -> tuple[int, str, str]:
+    return run_habeas(["import", str(path)], tmp_path)
+
+
+def refused(path: str | Path, tmp_path: Path, *expected: str,
+            command: tuple[str, ...] = ("import",)) -> str:
+    code, out, err = run_habeas([*command, str(path)], tmp_path)
     assert "Traceback" not in err, err
     assert (code, out) == (2, ""), err
     assert err.startswith("Error: ") and err.count("\n") == 1, err
@@ -150,8 +156,40 @@ def test_utf8_with_a_lone_surrogate_escape(tmp_path: Path) -> None:
     """Valid UTF-8 JSON whose string escapes a lone surrogate (not encodable as UTF-8)."""
     bad = tmp_path / "surrogate.json"
     bad.write_text('{"habeas": 1, "title": "\\ud800", "timezone": "UTC"}')
-    code, out, err = run_import(bad, tmp_path)
+    code, _, err = run_import(bad, tmp_path)
     assert "Traceback" not in err, err
     assert code in (0, 2), err
     if code == 2:
         assert err.startswith("Error: ") and err.count("\n") == 1
+
+
+# -- the same tricks for the other commands that read a file ------------------------------
+
+TRICKS = ["directory", "/dev/zero", "fifo", "loop", "latin1"]
+
+
+def trick(name: str, tmp_path: Path) -> Path:
+    if name == "directory":
+        return tmp_path
+    if name == "/dev/zero":
+        return Path("/dev/zero")
+    path = tmp_path / f"{name}.input"
+    if name == "fifo":
+        os.mkfifo(path)
+    elif name == "loop":
+        path.symlink_to(path)
+    else:
+        path.write_bytes(b'{"kind": "caf\xe9", "payload": {}}\n')
+    return path
+
+
+@pytest.mark.parametrize("name", TRICKS)
+def test_append_from_a_file_trick(name: str, tmp_path: Path) -> None:
+    path = trick(name, tmp_path)
+    refused(path, tmp_path, str(path), command=("append",))
+
+
+@pytest.mark.parametrize("name", TRICKS)
+def test_verify_against_a_checkpoint_file_trick(name: str, tmp_path: Path) -> None:
+    path = trick(name, tmp_path)
+    refused(path, tmp_path, str(path), command=("verify", "--checkpoint"))

@@ -14,7 +14,6 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import Node
 
-
 #: The tags of plain JSON-like data; ``!!binary``, ``!!set``, ``!!timestamp`` and the like
 #: would hand validation bytes, sets or datetimes that it may quietly coerce.
 DATA_TAGS = frozenset(f"tag:yaml.org,2002:{name}"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import stat
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from habeas.errors import ConfigError, HabeasError, ValidationError, VerificationError
+from habeas.errors import ConfigError, HabeasError, Problem, ValidationError, VerificationError
 
 DEFAULT_DB = "habeas.db"
 
@@ -22,6 +23,29 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+def read_input_file(path: str | os.PathLike[str], option: str,
+                    limit: int = MAX_INPUT_BYTES) -> str:
+    """The UTF-8 text of a file named on the command line, or a ``ValidationError``: a FIFO
+    would block, ``/dev/zero`` never ends, a directory or a loop cannot be read."""
+    name = os.fspath(path)
+    try:
+        if not stat.S_ISREG(os.stat(name).st_mode):
+            raise ValidationError(Problem(option, name, "not a regular file"))
+        with open(name, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as error:
+        raise ValidationError(Problem(option, name, f"cannot read: {error.strerror}")) from None
+    if len(raw) > limit:
+        raise ValidationError(Problem(option, name, f"larger than {limit} bytes"))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError(Problem(option, name, "not UTF-8 text")) from None
 
 
 def resolve_db(db: str | None) -> str:

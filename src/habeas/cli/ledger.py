@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from habeas.cli.common import DbOption, JsonOption, resolve_db
+from habeas.cli.common import DbOption, JsonOption, read_input_file, resolve_db
 from habeas.errors import Problem, ValidationError
 from habeas.ledger import Ledger, Record, RecordDraft
 from habeas.ledger.verify import ProgressFn
@@ -27,11 +27,7 @@ PROGRESS_FROM = 50_000
 
 
 def _read_drafts(source: str) -> list[RecordDraft]:
-    handle = sys.stdin if source == "-" else None
-    try:
-        text = handle.read() if handle else Path(source).read_text(encoding="utf-8")
-    except OSError as error:
-        raise ValidationError(Problem(source, source, f"cannot read: {error.strerror}")) from None
+    text = sys.stdin.read() if source == "-" else read_input_file(source, source)
     drafts: list[RecordDraft] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -184,11 +180,7 @@ def verify(db: DbOption = None,
     """
     given = None
     if checkpoint_file is not None:
-        try:
-            given = checkpoint_file.read_text(encoding="utf-8")
-        except OSError as error:
-            raise ValidationError(Problem("--checkpoint", str(checkpoint_file),
-                                          f"cannot read: {error.strerror}")) from None
+        given = read_input_file(checkpoint_file, "--checkpoint")
     with Ledger.open(resolve_db(db)) as ledger, _progress(ledger.size() >= PROGRESS_FROM) as bar:
         report = ledger.verify(given, bar)
     extra = (f", consistent with the given checkpoint of size {report.given.size}"

@@ -14,6 +14,7 @@ from habeas.errors import VerificationError
 from habeas.ledger import merkle
 from habeas.ledger.checkpoint import Checkpoint
 from habeas.ledger.note import Verifier
+from habeas.ledger.rotation import KeyChain, check_handovers
 from habeas.ledger.store import Store
 
 ProgressFn = Callable[[int, int], None]
@@ -32,12 +33,13 @@ class VerifyReport:
     given: Checkpoint | None = None
 
 
-def _open_all(store: Store, verifier: Verifier, origin: str, given_note: str | None
+def _open_all(store: Store, chain: KeyChain, origin: str, given_note: str | None
               ) -> tuple[list[Checkpoint], Checkpoint | None]:
     stored = []
-    for number, (size, note) in enumerate(store.checkpoints(), start=1):
+    notes = store.checkpoints()
+    for number, (size, note) in enumerate(notes, start=1):
         try:
-            checkpoint = Checkpoint.open(note, verifier, origin)
+            checkpoint = chain.open(note, size, origin)
         except VerificationError as error:
             raise VerificationError(f"stored checkpoint #{number}: {error}") from None
         if checkpoint.size != size:
@@ -47,17 +49,21 @@ def _open_all(store: Store, verifier: Verifier, origin: str, given_note: str | N
     given = None
     if given_note is not None:
         try:
-            given = Checkpoint.open(given_note, verifier, origin)
+            given = chain.open(given_note, None, origin)
         except VerificationError as error:
             raise VerificationError(f"given checkpoint: {error}") from None
+    check_handovers(chain, notes, origin)
     return stored, given
 
 
-def verify_log(store: Store, verifier: Verifier, origin: str, given_note: str | None = None,
-               progress: ProgressFn | None = None) -> VerifyReport:
-    """Raise ``VerificationError`` naming the first bad seq, or report what was checked."""
+def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
+               given_note: str | None = None, progress: ProgressFn | None = None
+               ) -> VerifyReport:
+    """Raise ``VerificationError`` naming the first bad seq, or report what was checked.
+    Each checkpoint is checked with the key in force for its size (see ``rotation``)."""
     size = store.size()
-    stored, given = _open_all(store, verifier, origin, given_note)
+    chain = verifier if isinstance(verifier, KeyChain) else KeyChain(verifier)
+    stored, given = _open_all(store, chain, origin, given_note)
     promised = stored + ([given] if given else [])
     for checkpoint in promised:
         if checkpoint.size > size:
@@ -95,6 +101,8 @@ def verify_log(store: Store, verifier: Verifier, origin: str, given_note: str | 
             progress(expected, size)
     if expected != size:
         raise VerificationError("record missing or out of place", seq=expected)
+    if stops and tree.root() not in roots[stops[0]]:  # only a checkpoint of the empty log
+        raise VerificationError("the signed checkpoint of the empty log has another root")
     keys = merkle.root_keys(size)
     found = store.hashes(keys)
     if any(key not in found for key in keys) or merkle.fold([found[k] for k in keys]) != \
