@@ -180,3 +180,16 @@ def test_the_guard_denies_what_an_order_forbids(any_api: Api) -> None:
         ("subjects[0]", "nobody", "no person or group with this id")]
     naive = c.post("/api/check", json={**body, "at": "2025-03-15T19:30:00"}, headers=headers)
     assert naive.status_code == 422 and problems(naive)[0][0] == "at"
+
+
+def test_counsel_acknowledges_only_orders_about_its_clients(api: Api) -> None:
+    order = {"id": "tro-jgg", "court": "D.D.C.", "kind": "tro", "form": "oral",
+             "issued": "2026-01-05T08:00:00+00:00", "protects": {"people": ["jgg"]},
+             "forbids": ["remove"]}
+    api.client.post("/api/orders", json={"order": order, "parties": ["DOJ"]},
+                    headers=api.auth("clerk"))
+    [duty] = api.get("/api/obligations").json()
+    assert api.get("/api/obligations", "counsel").json() == []
+    reply = api.client.post(f"/api/obligations/{duty['id']}/acknowledge",
+                            headers=api.auth("counsel"))
+    assert reply.status_code == 404

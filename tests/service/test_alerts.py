@@ -99,6 +99,7 @@ def test_a_real_delivery_to_a_receiver_on_localhost(rig: Rig) -> None:
     thread.start()
     try:
         rig.service.transport = HttpTransport(timeout=5)
+        rig.service.alerts.local_webhooks = True
         sub = rig.service.alerts.subscribe(
             ADMIN, f"http://127.0.0.1:{server.server_port}/hook", ["movement"], [])
         rig.service.add(ADMIN, "events", DEPARTED)
@@ -142,3 +143,16 @@ def test_a_new_finding_is_alerted_once_by_the_worker(rig: Rig) -> None:
              if a.topic == "finding" and a.payload["finding"]["id"] not in before]
     assert [a.payload["finding"]["order"] for a in fresh] == ["tro-morning"]
     assert fresh[0].people == ("abrego-garcia",)
+
+
+def test_webhooks_go_to_public_https_addresses_only(rig: Rig) -> None:
+    import pytest
+
+    from habeas.errors import ValidationError
+
+    for url in ("http://counsel.example/", "https://127.0.0.1/", "https://10.1.2.3/hook",
+                "https://[::1]/", "https://169.254.169.254/latest", "https://localhost/"):
+        with pytest.raises(ValidationError) as caught:
+            rig.service.alerts.subscribe(ADMIN, url, [], [])
+        assert caught.value.problems[0].path == "url", url
+    assert rig.service.alerts.subscribe(ADMIN, "https://8.8.8.8/h", [], [])["id"]

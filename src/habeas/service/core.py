@@ -62,13 +62,14 @@ class Service:
     def __init__(self, ledger: Ledger, db: Database, *, clock: Clock | None = None,
                  transport: Transport | None = None,
                  escalation: tuple[timedelta, ...] = DEFAULT_ESCALATION,
-                 parties: tuple[str, ...] = DEFAULT_PARTIES) -> None:
+                 parties: tuple[str, ...] = DEFAULT_PARTIES, local_webhooks: bool = False
+                 ) -> None:
         self.ledger = ledger
         self.db = db
         self.clock = clock or SystemClock()
         self.transport = transport or HttpTransport()
         self.accounts = Accounts(db)
-        self.alerts = Alerts(db, self.clock)
+        self.alerts = Alerts(db, self.clock, local_webhooks=local_webhooks)
         self.obligations = Obligations(db, escalation)
         self.parties = parties
         self._lock = threading.RLock()
@@ -404,6 +405,9 @@ class Service:
         if not principal.may(Permission.acknowledge):
             raise PermissionError(f"a {principal.role} token may not acknowledge orders")
         obligation = self.obligations.get(obligation_id)
+        order = self.case().orders.get(obligation.order)
+        if order is None or not self.visible(principal, "orders", order):
+            raise NotFoundError(f"no obligation {obligation_id!r}")
         if not obligation.open:
             return obligation.to_json()
         now = self.clock.now()
