@@ -132,8 +132,7 @@ class Service:
             case "movements":
                 return bool(scope.movement_subjects(engine, obj.id) & mine)
             case "orders":
-                assert isinstance(obj, Order)
-                return bool(scope.protected(engine, obj) & mine)
+                return any(obj.id in scope.orders_touching(engine, p) for p in mine)
             case "events":
                 return bool(scope.event_subjects(engine, obj.id) & mine)
             case "notices":
