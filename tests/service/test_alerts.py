@@ -45,7 +45,7 @@ def test_counsel_hears_only_about_its_clients(rig: Rig) -> None:
     assert rig.wire.sent == []
     assert all("abrego-garcia" in a.people for a in rig.service.alerts.recent(COUNSEL))
     movements = [a for a in rig.service.alerts.recent(ADMIN) if a.topic == "movement"]
-    assert [a.summary for a in movements] == ["GXA6143 departed at Valley International Airport"]
+    assert [a.summary for a in movements] == ["GXA6143 departed Harlingen"]
     assert [a for a in rig.service.alerts.recent(COUNSEL) if a.topic == "movement"] == []
 
 

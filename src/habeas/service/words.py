@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from habeas.domain import Case, Order, When
+from habeas.drawings.words import event_phrase
 
 EVENT_ORDER = ("notice_given", "boarded", "struck", "departed", "position", "exited_us",
                "entered_us", "diverted", "landed", "custody_transferred", "returned", "released")
@@ -21,18 +22,14 @@ def chronological(when: When, kind: str = "") -> tuple[datetime, datetime, int]:
 
 
 def label(case: Case, section: str, obj: Any) -> str:
-    """One line a reader recognises: "GXA6143 departed Valley International Airport"."""
+    """One line a reader recognises: "GXA6143 departed Harlingen"."""
     match section:
         case "orders":
             return f"{obj.id}: {obj.court}, {obj.kind.replace('_', ' ')} ({obj.form})"
         case "events":
             movement = case.movements.get(obj.movement or "")
-            subject = (movement.flight or movement.id) if movement else ", ".join(obj.people)
-            place = case.places.get(obj.place or "")
-            holder = case.holders.get(obj.to or "")
-            where = f" at {place.name.split(',')[0]}" if place else ""
-            to = f" to {holder.name}" if holder else (f" to {obj.to}" if obj.to else "")
-            return f"{subject} {obj.kind.replace('_', ' ')}{where}{to}"
+            return f"{movement.flight or movement.id} {event_phrase(case, obj)}" if movement \
+                else event_phrase(case, obj)
         case "statements":
             return f"{obj.speaker}: “{obj.text}”"
         case "notices":
