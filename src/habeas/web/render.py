@@ -13,8 +13,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from habeas.domain import When
 from habeas.drawings.words import place_name
+from habeas.law.describe import Describe
 from habeas.law.findings import human_duration
-from habeas.web.plain import directs_words, forbids_words, scope_words
+from habeas.reports.describe import requirements, route, scope
 
 
 def when(value: Any, tz: str = "UTC") -> str:
@@ -56,8 +57,8 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("habeas.web", "templates"),
                       autoescape=select_autoescape(default=True), trim_blocks=True,
                       lstrip_blocks=True)
-    env.globals.update(scope_words=scope_words, forbids_words=forbids_words,
-                       directs_words=directs_words, place_name=place_name)
+    env.globals.update(place_name=place_name, requirements=requirements, route=route,
+                       protects=lambda case, order: scope(Describe(case), order.protects))
     env.filters.update(when=when, humanise=humanise, duration=human_duration, sentence=sentence,
                        order_kind=order_kind,
                        tojson_pretty=lambda v: json.dumps(v, indent=2, ensure_ascii=False))
