@@ -81,3 +81,11 @@ def test_signing_out_ends_the_session(api: Api) -> None:
     client, csrf = signed_in(api, "monitor")
     assert client.post("/logout", data={"csrf": csrf}).status_code == 303
     assert client.get("/").status_code == 303
+
+
+def test_the_order_page_names_the_people_in_scope(api: Api) -> None:
+    client, _ = signed_in(api, "monitor")
+    page = client.get("/orders/tro-class-oral").text
+    assert 'href="/people/jgg">J.G.G.</a>' in page and "aea-venezuelans" in page
+    assert "built-in method" not in page and "U.S. Immigration and Customs Enforcement (142)" \
+        in page
