@@ -15,8 +15,7 @@ from habeas.cli import ledger as ledger_commands
 from habeas.cli.common import DbOption, resolve_db
 from habeas.cli.ledger import KeyOption
 
-key_app = typer.Typer(help="The signing key: print the verifier key, or rotate the key.",
-                      invoke_without_command=True, no_args_is_help=False)
+key_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
 
 @key_app.callback()
