@@ -158,8 +158,13 @@ def test_counsel_sees_only_its_client(api: Api) -> None:
     orders = {o["id"] for o in api.get("/api/orders", "counsel").json()}
     assert orders == {"withholding-2019", "facilitate-apr10"}
     assert api.get("/api/orders/tro-class-oral/impact", "counsel").status_code == 404
-    findings = api.get("/api/audit", "counsel").json()["findings"]
+    audit = api.get("/api/audit", "counsel").json()
+    findings = audit["findings"]
     assert findings and all("abrego-garcia" in f["people"] for f in findings)
+    assert all("abrego-garcia" in o["people"] for o in audit["obligations"])
+    assert audit["statements"] == audit["agreements"] == []
+    rows = api.get("/api/audit/matrix", "counsel").json()["rows"]
+    assert rows and all("abrego-garcia" in r["people"] for r in rows)
     assert len(api.get("/api/audit").json()["findings"]) > len(findings)
     assert api.get("/api/statements", "counsel").status_code == 403
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,9 +51,21 @@ DEFAULT = Interpretation()
 
 @dataclass(frozen=True)
 class _Snapshot:
+    """The case at one ledger size, its engine, and the engine's answers so far: every page
+    asks for the audit, and it only changes when the log grows."""
+
     size: int
     case: Case
     engine: Engine
+    answers: dict[tuple[str, Interpretation | None], dict[str, Any]] = field(
+        default_factory=dict)
+
+    def answer(self, question: str, reading: Interpretation | None,
+               work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        key = (question, reading)
+        if key not in self.answers:
+            self.answers[key] = work()
+        return self.answers[key]
 
 
 class Service:
@@ -303,18 +315,28 @@ class Service:
     def audit(self, principal: Principal, reading: Interpretation, as_of: datetime | None = None
               ) -> dict[str, Any]:
         """Findings under ``reading``; counsel gets only those about its clients."""
-        result = self.engine().audit(as_of=as_of, interpretation=reading).to_json()
-        if principal.scoped:
-            result = {**result, "findings": [
-                f for f in result.get("findings", []) if set(f.get("people", ())) &
-                principal.people], "statements": []}
-        return result
+        result = self._audit(reading) if as_of is None else self.engine().audit(
+            as_of=as_of, interpretation=reading).to_json()
+        if not principal.scoped:
+            return result
+        mine = principal.people
+        return {**result, "statements": [], "agreements": [],
+                "findings": [f for f in result["findings"] if set(f["people"]) & mine],
+                "obligations": [o for o in result["obligations"] if set(o["people"]) & mine]}
+
+    def _audit(self, reading: Interpretation) -> dict[str, Any]:
+        snapshot = self._current()
+        return snapshot.answer("audit", reading,
+                               lambda: snapshot.engine.audit(interpretation=reading).to_json())
 
     def matrix(self, principal: Principal, as_of: datetime | None = None) -> dict[str, Any]:
         """Each finding against every interpretation: where the parties' readings part."""
-        matrix: dict[str, Any] = self.engine().matrix(as_of).to_json()
+        snapshot = self._current()
+        matrix = snapshot.answer("matrix", None, lambda: snapshot.engine.matrix().to_json()) \
+            if as_of is None else snapshot.engine.matrix(as_of).to_json()
         if principal.scoped:
-            matrix["rows"] = [r for r in matrix["rows"] if set(r["people"]) & principal.people]
+            matrix = {**matrix, "rows": [r for r in matrix["rows"]
+                                         if set(r["people"]) & principal.people]}
         return matrix
 
     # --- proofs ------------------------------------------------------------------------
@@ -456,7 +478,7 @@ class Service:
         size = self.ledger.size()
         if size == self._audited_size:
             return
-        findings = self.engine().audit(interpretation=DEFAULT).to_json()["findings"]
+        findings = self._audit(DEFAULT)["findings"]
         seen = self.alerts.findings_seen()
         for finding in findings:
             if finding["id"] not in seen:
