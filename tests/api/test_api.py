@@ -198,3 +198,17 @@ def test_counsel_acknowledges_only_orders_about_its_clients(api: Api) -> None:
     reply = api.client.post(f"/api/obligations/{duty['id']}/acknowledge",
                             headers=api.auth("counsel"))
     assert reply.status_code == 404
+
+
+def test_counsel_is_not_shown_other_people_aboard_with_its_client(api: Api) -> None:
+    boarded = {"kind": "boarded", "movement": "gxa6122", "people": ["jgg"],
+               "at": "2025-03-15T19:00:00-04:00"}
+    assert api.client.post("/api/events", json=boarded,
+                           headers=api.auth("operator")).status_code == 201
+    assert "jgg" in api.get("/api/movements/gxa6122").text
+    for path in ("/api/movements/gxa6122", "/api/movements", "/api/people/abrego-garcia",
+                 "/api/alerts", "/api/audit", "/api/audit/matrix"):
+        reply = api.get(path, "counsel")
+        assert reply.status_code == 200 and '"jgg"' not in reply.text, path
+    [alert] = [a for a in api.get("/api/alerts", "counsel").json() if a["topic"] == "movement"]
+    assert "abrego-garcia" in alert["people"]

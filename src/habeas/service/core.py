@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from habeas.bundle import parse_bundle
@@ -45,6 +45,7 @@ READABLE = ("people", "groups", "holders", "places", "movements", "orders", "sta
 MOVEMENT_STATES = ("departed", "position", "exited_us", "landed", "diverted")
 
 
+T = TypeVar("T")
 #: The court's reading: oral orders bind when pronounced, removal completes at the hand-over.
 DEFAULT = Interpretation()
 
@@ -152,12 +153,34 @@ class Service:
                 return order is not None and self.visible(principal, "orders", order)
         return False
 
+    def redact(self, principal: Principal, value: T) -> T:
+        """For counsel, ``value`` without the ids of people who are not its clients, wherever
+        a list names them (manifests, findings, alerts); cohorts stay, being anonymous."""
+        if not principal.scoped:
+            return value
+        others = set(self.case().people) - principal.people
+
+        def walk(item: Any) -> Any:
+            if isinstance(item, dict):
+                return {k: walk(v) for k, v in item.items()}
+            if isinstance(item, list):
+                return [walk(v) for v in item if not (isinstance(v, str) and v in others)]
+            return item
+
+        redacted: T = walk(value)
+        return redacted
+
+    def alerts_for(self, principal: Principal, *, person: str | None = None,
+                   limit: int = 50) -> list[dict[str, Any]]:
+        return self.redact(principal, [a.to_json() for a in self.alerts.recent(
+            principal, person=person, limit=limit)])
+
     def entities(self, principal: Principal, section: str) -> list[dict[str, Any]]:
         if section not in READABLE:
             raise NotFoundError(f"no section {section!r}")
         objects = self.case().section(section).values()
-        return [self.entity_json(section, o) for o in objects
-                if self.visible(principal, section, o)]
+        return self.redact(principal, [self.entity_json(section, o) for o in objects
+                                       if self.visible(principal, section, o)])
 
     def get(self, principal: Principal, section: str, obj_id: str) -> Entity:
         """One object, or ``NotFoundError`` alike for "absent" and "not yours to see"."""
@@ -175,7 +198,7 @@ class Service:
                          if person_id in scope.event_subjects(engine, e.id)),
                         key=lambda e: words.chronological(e.at, e.kind))
         now = self.clock.now()
-        return {
+        return self.redact(principal, {
             "person": self.entity_json("people", person),
             "custody": [self.entity_json("events", e) for e in events],
             "protections": [{**self.entity_json("orders", case.orders[o]),
@@ -183,16 +206,16 @@ class Service:
                             for o in case.orders if o in scope.orders_touching(engine, person_id)],
             "movements": [self.entity_json("movements", case.movements[m])
                           for m in scope.movements_of(engine, person_id)],
-            "alerts": [a.to_json() for a in self.alerts.recent(principal, person=person_id)],
-        }
+            "alerts": self.alerts_for(principal, person=person_id),
+        })
 
     def movement_view(self, principal: Principal, movement_id: str) -> dict[str, Any]:
         movement = self.get(principal, "movements", movement_id)
         case = self.case()
         events = sorted((e for e in case.events.values() if e.movement == movement_id),
                         key=lambda e: words.chronological(e.at, e.kind))
-        return {"movement": self.entity_json("movements", movement),
-                "events": [self.entity_json("events", e) for e in events]}
+        return self.redact(principal, {"movement": self.entity_json("movements", movement),
+                                       "events": [self.entity_json("events", e) for e in events]})
 
     def order_view(self, principal: Principal, order_id: str, reading: Interpretation
                    ) -> dict[str, Any]:
@@ -200,14 +223,14 @@ class Service:
         order = self.get(principal, "orders", order_id)
         findings = [f for f in self.audit(principal, reading)["findings"]
                     if f.get("order") == order_id]
-        return {
+        return self.redact(principal, {
             "order": self.entity_json("orders", order),
             "impact": self.impact(principal, order_id, reading),
             "findings": findings,
             "notices": [self.entity_json("notices", n) for n in self.case().notices.values()
                         if n.order == order_id],
             "obligations": [o.to_json() for o in self.obligations.select(order=order_id)],
-        }
+        })
 
     def order_status(self, order_id: str, at: datetime) -> str:
         """The engine's answer to "in force now?" under the court's reading, with the
@@ -229,12 +252,12 @@ class Service:
         for event in sorted(case.events.values(), key=lambda e: words.chronological(e.at, e.kind)):
             if event.movement:
                 latest[event.movement] = event
-        return [{"movement": self.entity_json("movements", case.movements[m]),
-                 "last_event": self.entity_json("events", e)}
-                for m, e in latest.items()
-                if e.kind in MOVEMENT_STATES and not (e.kind == "landed"
-                                                      and e.place == case.movements[m].to)
-                and self.visible(principal, "movements", case.movements[m])]
+        moving = [(case.movements[m], e) for m, e in latest.items()
+                  if e.kind in MOVEMENT_STATES
+                  and not (e.kind == "landed" and e.place == case.movements[m].to)]
+        return self.redact(principal, [
+            {"movement": self.entity_json("movements", m), "last_event": self.entity_json(
+                "events", e)} for m, e in moving if self.visible(principal, "movements", m)])
 
     def dashboard(self, principal: Principal) -> dict[str, Any]:
         """Orders and their status now, movements under way, open duties, latest findings."""
@@ -252,7 +275,7 @@ class Service:
             obligations=[o for o in self.obligations_for(principal)
                          if o["acknowledged_at"] is None],
             findings=self.audit(principal, DEFAULT)["findings"],
-            alerts=[a.to_json() for a in self.alerts.recent(principal, limit=8)],
+            alerts=self.alerts_for(principal, limit=8),
             people=self.entities(principal, "people"),
             movements=self.entities(principal, "movements"))
         return board
@@ -308,9 +331,12 @@ class Service:
         built = Action.from_json({**action, "at": at.isoformat()}, engine.case)
         return engine.check(built, at, reading).to_json()
 
-    def impact(self, principal: Principal, order_id: str, reading: Interpretation) -> Any:
+    def impact(self, principal: Principal, order_id: str, reading: Interpretation
+               ) -> dict[str, Any]:
+        """Whom the order protects now, what it reaches, what it requires, by when."""
         self.get(principal, "orders", order_id)
-        return self.engine().impact(order_id, interpretation=reading).to_json()
+        impact: dict[str, Any] = self.engine().impact(order_id, interpretation=reading).to_json()
+        return self.redact(principal, impact)
 
     def audit(self, principal: Principal, reading: Interpretation, as_of: datetime | None = None
               ) -> dict[str, Any]:
@@ -320,9 +346,10 @@ class Service:
         if not principal.scoped:
             return result
         mine = principal.people
-        return {**result, "statements": [], "agreements": [],
-                "findings": [f for f in result["findings"] if set(f["people"]) & mine],
-                "obligations": [o for o in result["obligations"] if set(o["people"]) & mine]}
+        return self.redact(principal, {
+            **result, "statements": [], "agreements": [],
+            "findings": [f for f in result["findings"] if set(f["people"]) & mine],
+            "obligations": [o for o in result["obligations"] if set(o["people"]) & mine]})
 
     def _audit(self, reading: Interpretation) -> dict[str, Any]:
         snapshot = self._current()
@@ -335,8 +362,8 @@ class Service:
         matrix = snapshot.answer("matrix", None, lambda: snapshot.engine.matrix().to_json()) \
             if as_of is None else snapshot.engine.matrix(as_of).to_json()
         if principal.scoped:
-            matrix = {**matrix, "rows": [r for r in matrix["rows"]
-                                         if set(r["people"]) & principal.people]}
+            matrix = self.redact(principal, {**matrix, "rows": [
+                r for r in matrix["rows"] if set(r["people"]) & principal.people]})
         return matrix
 
     # --- proofs ------------------------------------------------------------------------

@@ -121,7 +121,7 @@ def verify(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
 @router.get("/alerts", **needs(Permission.read))
 def alerts(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
     return page(request, "alerts.html", title="Alerts",
-                alerts=[a.to_json() for a in svc.alerts.recent(session.principal, limit=200)],
+                alerts=svc.alerts_for(session.principal, limit=200),
                 obligations=svc.obligations_for(session.principal))
 
 
