@@ -15,6 +15,7 @@ from habeas.api.routes.law import Reading
 from habeas.errors import Problem, ValidationError
 from habeas.service import Permission
 from habeas.service.accounts import SESSION_LIFETIME
+from habeas.service.alerts import TOPICS
 from habeas.web.forms import EVENT_KINDS, ORDER_KINDS, ZONES, event_payload, order_payload
 from habeas.web.render import page
 from habeas.web.session import COOKIE, LOGIN_COOKIE, PageSession, page_session
@@ -120,9 +121,32 @@ def verify(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
 
 @router.get("/alerts", **needs(Permission.read))
 def alerts(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
-    return page(request, "alerts.html", title="Alerts",
-                alerts=svc.alerts_for(session.principal, limit=200),
-                obligations=svc.obligations_for(session.principal))
+    return _alerts_page(request, svc, session)
+
+
+@router.post("/alerts/subscriptions", **needs(Permission.subscribe))
+async def subscribe(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
+    """A webhook from the Alerts page; its secret is shown on the page this once."""
+    form = await request.form()
+    topics = [str(t) for t in form.getlist("topics")]
+    people = [p.strip() for p in str(form.get("people", "")).split(",") if p.strip()]
+    try:
+        made = svc.alerts.subscribe(session.principal, str(form.get("url", "")).strip(),
+                                    topics, people or sorted(session.principal.people))
+    except ValidationError as error:
+        return _alerts_page(request, svc, session, errors=error.problems, status=422)
+    return _alerts_page(request, svc, session, created=made, status=201)
+
+
+def _alerts_page(request: Request, svc: Svc, session: PageSession, *,
+                 created: dict[str, Any] | None = None, errors: list[Problem] = (),  # type: ignore[assignment]
+                 status: int = 200) -> HTMLResponse:
+    who = session.principal
+    return page(request, "alerts.html", status, title="Alerts",
+                alerts=svc.alerts_for(who, limit=200), obligations=svc.obligations_for(who),
+                subscriptions=svc.alerts.subscriptions(who) if who.may(Permission.subscribe)
+                else [], created=created, errors=_problems_by_field(list(errors)),
+                topics=TOPICS)
 
 
 @router.post("/obligations/{obligation_id}/acknowledge", **needs(Permission.acknowledge))
