@@ -156,3 +156,21 @@ def test_webhooks_go_to_public_https_addresses_only(rig: Rig) -> None:
             rig.service.alerts.subscribe(ADMIN, url, [], [])
         assert caught.value.problems[0].path == "url", url
     assert rig.service.alerts.subscribe(ADMIN, "https://8.8.8.8/h", [], [])["id"]
+
+
+def test_an_open_obligation_is_alerted_when_it_falls_due_and_when_overdue(rig: Rig) -> None:
+    from datetime import timedelta
+
+    svc = rig.service  # the clock stands at 5 January 2026; CECOT's term ends 16 March 2026
+    svc.tick()
+    due = [a for a in svc.alerts.recent(ADMIN, limit=500) if a.topic == "obligation"]
+    assert due == []
+    rig.clock.advance(timedelta(days=69, hours=20))
+    svc.tick()
+    svc.tick()
+    soon = [a.summary for a in svc.alerts.recent(ADMIN, limit=500) if a.topic == "obligation"]
+    assert soon and all(s.startswith("Due within a day: ") for s in soon)
+    rig.clock.advance(timedelta(days=2))
+    svc.tick()
+    late = [a.summary for a in svc.alerts.recent(ADMIN, limit=500) if a.topic == "obligation"]
+    assert len(late) == 2 * len(soon) and late[0].startswith("Overdue: ")

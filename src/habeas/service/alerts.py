@@ -121,15 +121,14 @@ class Alerts:
                     (_sortable_id("dlv"), alert.id, sub_id, iso(now)))
         return alert
 
-    def findings_seen(self) -> set[str]:
-        return {row[0] for row in self.db.execute("SELECT id FROM svc_findings")}
-
-    def finding(self, finding: dict[str, Any]) -> Alert:
-        """Alert a finding, and remember it so that it is alerted once."""
-        self.db.execute("INSERT INTO svc_findings VALUES (?, ?)",
-                        (finding["id"], iso(self.clock.now())))
-        return self.raise_alert("finding", finding["people"], finding["reason"],
-                                {"finding": finding})
+    def once(self, key: str, topic: str, people: Iterable[str], summary: str,
+             payload: dict[str, Any]) -> Alert | None:
+        """Raise the alert unless one with ``key`` was raised before: a finding is news once,
+        an obligation falls due once."""
+        if self.db.execute("SELECT key FROM svc_alerted WHERE key = ?", (key,)):
+            return None
+        self.db.execute("INSERT INTO svc_alerted VALUES (?, ?)", (key, iso(self.clock.now())))
+        return self.raise_alert(topic, people, summary, payload)
 
     def recent(self, principal: Principal, *, person: str | None = None,
                limit: int = 50) -> list[Alert]:

@@ -46,6 +46,8 @@ MOVEMENT_STATES = ("departed", "position", "exited_us", "landed", "diverted")
 
 
 T = TypeVar("T")
+#: How early an open obligation is announced as coming due.
+DUE_SOON = timedelta(days=1)
 #: The court's reading: oral orders bind when pronounced, removal completes at the hand-over.
 DEFAULT = Interpretation()
 
@@ -492,25 +494,36 @@ class Service:
                                         f"{obj.id} by {duty.due_at}", duty.to_json())
 
     def tick(self) -> None:
-        """What the background worker does every few seconds: alert new findings, escalate,
-        then deliver."""
-        self._new_findings()
+        """What the background worker does every few seconds: alert new findings and
+        obligations falling due, escalate unacknowledged notice, then deliver."""
+        self._watch_audit()
         for duty in self.obligations.escalate(self.clock.now()):
             self._escalated(duty)
         self.alerts.deliver_due(self.transport)
 
-    def _new_findings(self) -> None:
-        """Alert each finding not alerted before, once. The audit runs here, off the request
-        path and once for any number of appends, because a large record makes it slow."""
-        size = self.ledger.size()
-        if size == self._audited_size:
-            return
-        findings = self._audit(DEFAULT)["findings"]
-        seen = self.alerts.findings_seen()
-        for finding in findings:
-            if finding["id"] not in seen:
-                self.alerts.finding(finding)
-        self._audited_size = size
+    def _watch_audit(self) -> None:
+        """Alert each new finding once, and each open obligation once when it falls due
+        within a day and once when it is overdue. The audit runs here, off the request path,
+        and only when the log has grown (it is cached per size): a large record makes it
+        slow."""
+        audit = self._audit(DEFAULT)
+        if self.ledger.size() != self._audited_size:
+            for finding in audit["findings"]:
+                self.alerts.once(f"finding:{finding['id']}", "finding", finding["people"],
+                                 finding["reason"], {"finding": finding})
+            self._audited_size = self.ledger.size()
+        now, case = self.clock.now(), self.case()
+        for duty in audit["obligations"]:
+            if duty["status"] != "open" or not duty["due"]:
+                continue
+            due = When.parse(duty["due"], None)
+            stage = "overdue" if due.latest < now else (
+                "due within a day" if due.earliest < now + DUE_SOON else None)
+            if stage:
+                self.alerts.once(f"obligation:{duty['id']}:{stage}", "obligation",
+                                 duty["people"], f"{stage.capitalize()}: {duty['reason']} "
+                                 f"(due {due.format(ZoneInfo(case.timezone))})",
+                                 {"obligation": duty})
 
     def _escalated(self, duty: Obligation) -> None:
         engine = self.engine()
