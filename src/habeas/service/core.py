@@ -276,6 +276,9 @@ class Service:
             orders=orders, under_way=self.movements_under_way(principal),
             obligations=[o for o in self.obligations_for(principal)
                          if o["acknowledged_at"] is None],
+            duties=[{**o, "overdue": bool(o["due"]) and When.parse(o["due"], None).latest < now}
+                    for o in self.audit(principal, DEFAULT)["obligations"]
+                    if o["status"] == "open"],
             findings=self.audit(principal, DEFAULT)["findings"],
             alerts=self.alerts_for(principal, limit=8),
             people=self.entities(principal, "people"),
@@ -512,7 +515,7 @@ class Service:
                 self.alerts.once(f"finding:{finding['id']}", "finding", finding["people"],
                                  finding["reason"], {"finding": finding})
             self._audited_size = self.ledger.size()
-        now, case = self.clock.now(), self.case()
+        now = self.clock.now()
         for duty in audit["obligations"]:
             if duty["status"] != "open" or not duty["due"]:
                 continue
@@ -521,8 +524,7 @@ class Service:
                 "due within a day" if due.earliest < now + DUE_SOON else None)
             if stage:
                 self.alerts.once(f"obligation:{duty['id']}:{stage}", "obligation",
-                                 duty["people"], f"{stage.capitalize()}: {duty['reason']} "
-                                 f"(due {due.format(ZoneInfo(case.timezone))})",
+                                 duty["people"], f"{stage.capitalize()}: {duty['reason']}",
                                  {"obligation": duty})
 
     def _escalated(self, duty: Obligation) -> None:
