@@ -22,19 +22,13 @@ def chronological(when: When, kind: str = "") -> tuple[datetime, datetime, int]:
 
 
 def label(case: Case, section: str, obj: Any) -> str:
-    """One line a reader recognises: "GXA6143 departed Harlingen"."""
-    match section:
-        case "orders":
-            return f"{obj.id}: {obj.court}, {obj.kind.replace('_', ' ')} ({obj.form})"
-        case "events":
-            movement = case.movements.get(obj.movement or "")
-            return f"{movement.flight or movement.id} {event_phrase(case, obj)}" if movement \
-                else event_phrase(case, obj)
-        case "statements":
-            return f"{obj.speaker}: “{obj.text}”"
-        case "notices":
-            return f"{obj.party} knew of {obj.order}"
-    return str(obj.id)
+    """One line an alert opens with: "GXA6143 departed Harlingen", "tro-x: D. Md., tro
+    (written)"."""
+    if section == "orders":
+        return f"{obj.id}: {obj.court}, {obj.kind.replace('_', ' ')} ({obj.form})"
+    movement = case.movements.get(obj.movement or "")
+    phrase = event_phrase(case, obj)
+    return f"{movement.flight or movement.id} {phrase}" if movement else phrase
 
 
 def obligation_summary(case: Case, order: Order, due: Mapping[str, Any]) -> str:
