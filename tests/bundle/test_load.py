@@ -142,3 +142,19 @@ def test_error_message_names_the_file(tmp_path: Path) -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="cannot read"):
         load_bundle(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ('{"habeas": 1, "title": "t", "timezone": "UTC", "people": {"p": {"name": "x", '
+         '"identifiers": {"\\udc00": "1"}}}}', "people.p.identifiers."),
+        ('{"habeas": 1, "title": "t\\ud800", "timezone": "UTC"}', "title"),
+        ('{"habeas": 1, "title": "t", "timezone": "UTC", "events": [{"note": "\\ud800"}]}',
+         "events[0].note"),
+    ],
+)
+def test_lone_surrogates_are_refused_not_replaced(text: str, path: str) -> None:
+    found = problems(text)
+    assert len(found) == 1 and found[0].startswith(path)
+    assert "not valid Unicode (a lone surrogate)" in found[0]

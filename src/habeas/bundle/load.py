@@ -8,9 +8,10 @@ problem yields no case at all, so nothing half-read is ever written.
 from __future__ import annotations
 
 import json
+import re
 import stat
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from habeas.errors import Problem, ValidationError
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024
 
 LIST_SECTIONS = ("notices", "events")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def load_bundle(path: str | Path) -> Case:
@@ -82,6 +84,9 @@ def bundle_from_data(data: Any, *, source: str = "<bundle>") -> Case:
     if not isinstance(data, Mapping):
         raise ValidationError(Problem("", type(data).__name__, "a bundle is a mapping"),
                               source=source)
+    broken = list(_lone_surrogates(data, ""))
+    if broken:
+        raise ValidationError(broken, source=source)
     version = data.get("habeas")
     if version != FORMAT_VERSION:
         raise ValidationError(Problem("habeas", version, f"format version must be "
@@ -106,6 +111,23 @@ def bundle_from_data(data: Any, *, source: str = "<bundle>") -> Case:
     if problems:
         raise ValidationError(problems, source=source)
     return case
+
+
+def _lone_surrogates(value: Any, path: str) -> Iterator[Problem]:
+    """Text that is not valid Unicode: JSON can escape a lone surrogate, but it cannot be
+    stored or hashed, and letting it through would replace it silently on the way out."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            yield Problem(path, value, "not valid Unicode (a lone surrogate)")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and _SURROGATE.search(key):
+                yield Problem(where, key, "key is not valid Unicode (a lone surrogate)")
+            yield from _lone_surrogates(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _lone_surrogates(item, f"{path}[{index}]")
 
 
 def case_from_document(document: BundleDocument) -> tuple[Case, list[Problem]]:
