@@ -278,6 +278,12 @@ def _print_audit(case: Case, result: Audit) -> None:
         money = f"; fee accrued {fee.currency} {fee.amount_min:,.0f}-{fee.amount_max:,.0f}" \
             if fee else ""
         console.print(f"Agreement {a.id}: {a.reason[:-1]}{money}.", highlight=False)
+    if result.unconfirmed:
+        pending = Table("order", "movement", "why it may bear on it",
+                        title="Orders awaiting a clerk's confirmation of their scope")
+        for u in result.unconfirmed:
+            pending.add_row(u.order, u.movement, "; ".join(u.reasons))
+        console.print(pending)
 
 
 def _print_matrix(matrix: Matrix) -> None:

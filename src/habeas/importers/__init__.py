@@ -6,7 +6,6 @@ writes, all or nothing unless told to skip bad rows. See docs/importers.md.
 """
 
 from habeas.importers.append import Appended, append_report, check
-from habeas.importers.bearing import OrderToConfirm, unconfirmed_orders_bearing_on
 from habeas.importers.courtlistener import guess_kind, is_order, read_courtlistener
 from habeas.importers.manifest import read_manifest
 from habeas.importers.opensky import normalise_callsign, read_opensky, target_for
@@ -14,8 +13,7 @@ from habeas.importers.report import Refusal, Report, Taken
 from habeas.importers.tracks import Sample, Thinner, thin
 
 __all__ = [
-    "Appended", "OrderToConfirm", "Refusal", "Report", "Sample", "Taken", "Thinner",
+    "Appended", "Refusal", "Report", "Sample", "Taken", "Thinner",
     "append_report", "check", "guess_kind", "is_order", "normalise_callsign",
     "read_courtlistener", "read_manifest", "read_opensky", "target_for", "thin",
-    "unconfirmed_orders_bearing_on",
 ]

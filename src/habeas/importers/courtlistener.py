@@ -4,7 +4,7 @@ A docket entry says when an order was filed and what the clerk wrote about it; i
 say, in any form a program can trust, whom the order protects or what it forbids. So each
 order is recorded with ``scope: unconfirmed``, nothing in ``protects``/``forbids``/``directs``,
 and a ``kind`` guessed only when the words leave no doubt; a clerk confirms the rest, and
-:func:`habeas.importers.bearing.unconfirmed_orders_bearing_on` lists what awaits them.
+:func:`habeas.law.unconfirmed_orders_bearing_on` lists what awaits them.
 
 Input: one entry, a list of entries, or a paginated API response (``{"results": [...]}``).
 """

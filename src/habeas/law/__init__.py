@@ -17,8 +17,10 @@ from habeas.law.interpretation import ALL, Interpretation
 from habeas.law.matrix import Matrix
 from habeas.law.snapshot import Snapshot
 from habeas.law.timeline import Timeline
+from habeas.law.unconfirmed import OrderToConfirm, unconfirmed_orders_bearing_on
 
 __all__ = [
     "ALL", "Action", "Audit", "Decision", "Engine", "Finding", "Impact", "Interpretation",
-    "Matrix", "Snapshot", "StatementVerdict", "Timeline", "findings_schema",
+    "Matrix", "OrderToConfirm", "Snapshot", "StatementVerdict", "Timeline", "findings_schema",
+    "unconfirmed_orders_bearing_on",
 ]

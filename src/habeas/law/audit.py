@@ -20,10 +20,11 @@ from habeas.law.directives import (
     report,
     return_in_transit,
 )
-from habeas.law.findings import Audit, Finding, InterpretationJSON
+from habeas.law.findings import Audit, Finding, InterpretationJSON, Unconfirmed
 from habeas.law.forbid import forbidden_findings, record_acts
 from habeas.law.motions import at_risk
 from habeas.law.statements import contradicts, verdicts
+from habeas.law.unconfirmed import unconfirmed_in_case
 
 
 def record_end(ctx: Context) -> When:
@@ -58,7 +59,9 @@ def run_audit(ctx: Context, as_of: When | None) -> Audit:
         interpretation=InterpretationJSON(i.effect, i.removal_complete_at,
                                           i.pending_motion_protects),
         as_of=as_of, findings=tuple(findings), statements=tuple(statements),
-        obligations=tuple(obligations), agreements=tuple(statuses))
+        obligations=tuple(obligations), agreements=tuple(statuses),
+        unconfirmed=tuple(Unconfirmed(item.order.id, movement, item.reasons)
+                          for movement, item in unconfirmed_in_case(ctx.case)))
 
 
 def _with_statements(ctx: Context, finding: Finding) -> Finding:

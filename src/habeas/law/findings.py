@@ -151,6 +151,19 @@ class AgreementStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class Unconfirmed:
+    """An order read from free text (``scope: unconfirmed``) that may bear on a movement.
+
+    The engine cannot apply an order whose scope no clerk has confirmed, so instead of
+    staying silent it lists the order beside the movement, with why it was listed.
+    """
+
+    order: str
+    movement: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class InterpretationJSON:
     effect: Literal["oral", "written"]
     removal_complete_at: Literal["departure", "exit_territory", "custody_transfer"]
@@ -167,6 +180,7 @@ class Audit:
     statements: tuple[StatementVerdict, ...]
     obligations: tuple[Obligation, ...]
     agreements: tuple[AgreementStatus, ...]
+    unconfirmed: tuple[Unconfirmed, ...] = ()
 
     def finding(self, finding_id: str) -> Finding:
         return next(f for f in self.findings if f.id == finding_id)

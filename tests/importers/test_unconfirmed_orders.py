@@ -8,7 +8,8 @@ import pytest
 from conftest import DATA, FLAGSHIP
 from habeas.bundle import load_bundle
 from habeas.domain import Case, Order
-from habeas.importers import read_courtlistener, unconfirmed_orders_bearing_on
+from habeas.importers import read_courtlistener
+from habeas.law import unconfirmed_orders_bearing_on
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 An imported order's scope is unknown until a clerk confirms it, so the engine cannot say
 whether it protects anyone aboard; but leaving it out would hide exactly the order that
 should have stopped a flight. This lists the candidates, each with the reasons it was
-listed, for the engine or the service to report beside its findings.
+listed, and the audit reports them beside its findings.
 """
 
 from __future__ import annotations
@@ -29,22 +29,21 @@ class OrderToConfirm:
     reasons: tuple[str, ...]
 
 
-def movement_span(case: Case, movement_id: str) -> When | None:
-    """The hull of what the case knows of a movement's times (events, planned departure)."""
-    movement = case.movements[movement_id]
-    times = [e.at for e in case.events.values() if e.movement == movement_id]
-    times += [movement.planned] if movement.planned else []
-    if not times:
-        return None
-    span = times[0]
-    for when in times[1:]:
-        span = span.hull(when)
-    return span
+def movement_spans(case: Case) -> dict[str, When]:
+    """For every movement, the hull of what the case knows of its times (events, planned
+    departure), in one pass over the events."""
+    spans = {mid: m.planned for mid, m in case.movements.items() if m.planned is not None}
+    for event in case.events.values():
+        if event.movement is not None:
+            known = spans.get(event.movement)
+            spans[event.movement] = event.at if known is None else known.hull(event.at)
+    return spans
 
 
 def unconfirmed_orders_bearing_on(case: Case, movement_id: str, *,
                                   around: timedelta = DEFAULT_AROUND,
-                                  lookback: timedelta = DEFAULT_LOOKBACK) -> list[OrderToConfirm]:
+                                  lookback: timedelta = DEFAULT_LOOKBACK,
+                                  span: When | None = None) -> list[OrderToConfirm]:
     """Unconfirmed orders of the origin's court district, or in force around the movement.
 
     "In force around" is deliberately wide: took effect no later than ``around`` after the
@@ -56,7 +55,7 @@ def unconfirmed_orders_bearing_on(case: Case, movement_id: str, *,
     movement = case.movements[movement_id]
     origin = case.places.get(movement.from_)
     district = origin.district if origin else None
-    span = movement_span(case, movement_id)
+    span = span or movement_spans(case).get(movement_id)
     found = []
     for order in case.orders.values():
         if order.scope != "unconfirmed":
@@ -92,3 +91,14 @@ def _expiry(order: Order, effect: When) -> datetime | None:
 
 def _hours(delta: timedelta) -> int:
     return int(delta.total_seconds() // 3600)
+
+
+def unconfirmed_in_case(case: Case) -> list[tuple[str, OrderToConfirm]]:
+    """Every (movement, order to confirm) pair of a case; nothing to do, and nothing
+    scanned, when no order awaits a clerk."""
+    if not any(order.scope == "unconfirmed" for order in case.orders.values()):
+        return []
+    spans = movement_spans(case)
+    return [(movement_id, item) for movement_id in case.movements
+            for item in unconfirmed_orders_bearing_on(case, movement_id,
+                                                      span=spans.get(movement_id))]
