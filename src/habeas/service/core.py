@@ -351,10 +351,13 @@ class Service:
         if not principal.scoped:
             return result
         mine = principal.people
+        movements = self.case().movements
+        theirs = {mid for mid, m in movements.items() if (set(m.carries) | set(m.may_carry)) & mine}
         return self.redact(principal, {
             **result, "statements": [], "agreements": [],
             "findings": [f for f in result["findings"] if set(f["people"]) & mine],
-            "obligations": [o for o in result["obligations"] if set(o["people"]) & mine]})
+            "obligations": [o for o in result["obligations"] if set(o["people"]) & mine],
+            "unconfirmed": [u for u in result["unconfirmed"] if u["movement"] in theirs]})
 
     def _audit(self, reading: Interpretation) -> dict[str, Any]:
         snapshot = self._current()
