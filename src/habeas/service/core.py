@@ -27,7 +27,7 @@ from habeas.bundle.records import CASE_KIND, case_from_records, case_to_drafts, 
 from habeas.domain import SECTIONS, Case, Entity, Order, When
 from habeas.domain.time import Period, zone
 from habeas.errors import NotFoundError, Problem, ValidationError
-from habeas.ledger import RecordDraft
+from habeas.ledger import Record, RecordDraft
 from habeas.service import scope
 from habeas.service.access import Permission, Principal
 from habeas.service.accounts import Accounts, TokenInfo
@@ -431,6 +431,9 @@ class Service:
                 if answered:
                     replay: dict[str, Any] = json.loads(answered[0][0])
                     return replay
+                logged = self._logged_answer(section, scoped_key)
+                if logged is not None:
+                    return logged
             before = self._current()
             obj = self._validate(before.case, section, payload)
             findings_before = self._finding_keys(before)
@@ -446,6 +449,21 @@ class Service:
                 self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
                                 (scoped_key, json.dumps(answer), iso(self.clock.now())))
             self._after(section, obj, findings_before, parties)
+        return answer
+
+    def _logged_answer(self, section: str, scoped_key: str) -> dict[str, Any] | None:
+        """The answer to a request whose records reached the ledger but whose answer was
+        never stored (the server died in between), rebuilt from the records and stored, so
+        that the client's retry is answered instead of refused as a duplicate."""
+        rows = self.ledger.store.by_idempotency_keys([f"{scoped_key}:0"])
+        if not rows:
+            return None
+        row = rows[f"{scoped_key}:0"]
+        record = Record.from_leaf(row.body, row.leaf_hash)
+        answer = {"id": record.payload["id"], "kind": SECTIONS[section][0],
+                  "records": [as_json(record)]}
+        self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
+                        (scoped_key, json.dumps(answer), iso(self.clock.now())))
         return answer
 
     def import_bundle(self, principal: Principal, text: str) -> dict[str, Any]:
