@@ -273,6 +273,11 @@ class Ledger:
         self.store.add_checkpoint(size, note, format_time(self._clock()))
         return note
 
+    def check_signing_key(self) -> str:
+        """Load and check the signing key now (mode 0600, the key in force) rather than at
+        the first checkpoint, as a server must before it listens; returns its verifier key."""
+        return self._signing_key().verifier().text()
+
     def _signing_key(self) -> Signer:
         """The key in force now (read from the log each time: another process may have
         rotated it), loaded from the key file when the cached one is not it."""

@@ -39,6 +39,7 @@ def real_backend(url: str, key_path: str | None = None, *, create: bool = False)
     from habeas.law import Action, Engine, Interpretation  # type: ignore[import-not-found, unused-ignore]
 
     ledger = Ledger.init(url, key_path=key_path) if create else Ledger.open(url, key_path=key_path)
+    ledger.check_signing_key()  # a 0644 or missing key file stops the server before it starts
     return Backend(ledger=ledger, engine=Engine, interpretation=Interpretation, action=Action)
 
 
