@@ -15,13 +15,13 @@ from habeas.cli import ledger as ledger_commands
 from habeas.cli.common import DbOption, resolve_db
 from habeas.cli.ledger import KeyOption
 
-key_app = typer.Typer(help="The signing key: print the verifier key, or rotate the key.",
-                      invoke_without_command=True, no_args_is_help=False)
+key_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
 
 @key_app.callback()
 def key(ctx: typer.Context, db: DbOption = None) -> None:
-    """Print the verifier key (C2SP vkey) that checks this ledger's new checkpoints.
+    """Print the verifier key (C2SP vkey) that checks this ledger's new checkpoints;
+    `habeas key rotate` hands over to a new key.
 
     \b
     Example:
