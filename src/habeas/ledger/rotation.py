@@ -150,7 +150,8 @@ def refuse_reserved(drafts: Sequence[RecordDraft]) -> None:
         if draft.kind == ROTATION_KIND:
             problems.append(Problem(f"records[{i}].kind", draft.kind,
                                     "reserved for `habeas key rotate`"))
-        if (draft.idempotency_key or "").startswith(ROTATION_KEY_PREFIX):
+        key = draft.idempotency_key
+        if isinstance(key, str) and key.startswith(ROTATION_KEY_PREFIX):
             problems.append(Problem(f"records[{i}].idempotency_key", draft.idempotency_key,
                                     "reserved for `habeas key rotate`"))
     if problems:
