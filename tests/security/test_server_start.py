@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import httpx
+from tests.faults.server import SRC, Server, make_service
 
 from habeas.service import Service
-from tests.faults.server import SRC, Server, make_service
 
 
 def serve(url: str, key: Path) -> subprocess.CompletedProcess[str]:
