@@ -158,5 +158,25 @@ def test_counsel_sees_only_its_client(api: Api) -> None:
     orders = {o["id"] for o in api.get("/api/orders", "counsel").json()}
     assert orders == {"withholding-2019", "facilitate-apr10"}
     assert api.get("/api/orders/tro-class-oral/impact", "counsel").status_code == 404
-    assert api.get("/api/audit", "counsel").json()["findings"] == []
+    findings = api.get("/api/audit", "counsel").json()["findings"]
+    assert findings and all("abrego-garcia" in f["people"] for f in findings)
+    assert len(api.get("/api/audit").json()["findings"]) > len(findings)
     assert api.get("/api/statements", "counsel").status_code == 403
+
+
+def test_the_guard_denies_what_an_order_forbids(any_api: Api) -> None:
+    c, headers = any_api.client, any_api.auth("operator")
+    body = {"action": {"action": "remove", "subjects": ["abrego-garcia"], "to": "SV"},
+            "at": "2025-03-15T19:30:00-04:00"}
+    decision = c.post("/api/check", json=body, headers=headers).json()
+    assert decision["decision"] == "deny"
+    assert [d["order"] for d in decision["denials"]] == ["withholding-2019"]
+    reply = c.post("/api/check", json={**body, "action": {"action": "fly",
+                                                          "subjects": ["nobody"]}},
+                   headers=headers)
+    assert reply.status_code == 422
+    assert problems(reply) == [
+        ("action", "fly", "one of board, depart, transfer_custody, transfer_out_of, remove"),
+        ("subjects[0]", "nobody", "no person or group with this id")]
+    naive = c.post("/api/check", json={**body, "at": "2025-03-15T19:30:00"}, headers=headers)
+    assert naive.status_code == 422 and problems(naive)[0][0] == "at"

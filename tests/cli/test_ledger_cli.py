@@ -114,6 +114,10 @@ def test_prove_errors(db: str) -> None:
 
 def test_missing_ledger_is_reported(tmp_path: Path) -> None:
     code, _, err = run_cli("log", "--db", str(tmp_path / "none.db"))
+    assert code == 3 and "none.db: no such file (run `habeas init`)" in err
+    assert not (tmp_path / "none.db").exists()
+    (tmp_path / "empty.db").touch()
+    code, _, err = run_cli("log", "--db", str(tmp_path / "empty.db"))
     assert code == 3 and "holds no ledger (run `habeas init`)" in err
 
 

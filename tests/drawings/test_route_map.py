@@ -49,6 +49,7 @@ def test_each_flight_has_its_legs_in_route_order(flagship: Case) -> None:
 def test_selected_movements_only(flagship: Case) -> None:
     legs = find_all(parse(route_map(flagship, movement_ids=["gxa6122"])), "g", "leg")
     assert {g.get("data-movement") for g in legs} == {"gxa6122"}
+    assert route_map(flagship, "gxa6122") == route_map(flagship, ["gxa6122"])
     with pytest.raises(NotFoundError, match="nope"):
         route_map(flagship, movement_ids=["nope"])
 
@@ -112,3 +113,16 @@ def test_places_without_coordinates_are_named_in_the_caption(flagship: Case) -> 
     caption = find_all(parse(svg), "text", "caption")[0].text or ""
     assert "Not drawn (no coordinates): Palmerola (Soto Cano)" in caption
     assert "xpl" not in markers(svg)
+
+
+def test_an_empty_case_draws_the_world_without_failing() -> None:
+    root = parse(route_map(Case(title="empty")))
+    assert not find_all(root, "circle", "place") and find_all(root, "path", "country")
+
+
+def test_many_movements_keep_the_legend_short(flagship: Case) -> None:
+    movements = {f"m{i}": flagship.movements["gxa6143"].model_copy(update={"id": f"m{i}"})
+                 for i in range(12)}
+    root = parse(route_map(dataclasses.replace(flagship, movements=movements)))
+    assert len(find_all(root, "g", "legend-row")) == 8
+    assert "and 4 more" in texts(root)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from habeas.geo import COASTLINE_TOLERANCE_KM, TERRITORIAL_SEA_KM, Side, us_territory
@@ -50,3 +50,23 @@ def test_certain_answers_agree_with_the_best_estimate(lon: float, lat: float) ->
 
 def test_tolerance_is_documented_in_kilometres() -> None:
     assert 5 <= COASTLINE_TOLERANCE_KM <= 50
+
+
+@given(st.floats(-125, -65), st.floats(15, 50))
+def test_fast_land_test_agrees_with_the_full_outlines(lon: float, lat: float) -> None:
+    """Near coasts, land is decided by crossings from the cell's centre; it must give the
+    even-odd answer of the full outlines (points exactly on an outline, such as the 49th
+    parallel, are on the boundary, where either answer is right)."""
+    from habeas.geo.territory import _cell_of, _nearest_km
+
+    territory = us_territory()
+    key = _cell_of(lon, lat)
+    cell = territory._cells.get(key)
+    if cell is None:
+        return
+    segments = [*cell.ours, *(s for s, _ in cell.theirs)]
+    assume(_nearest_km(lon, lat, segments) > 1e-6)
+    codes = {code for _, code in cell.theirs}
+    full = (any(land.contains(lon, lat) for land in territory._ours),
+            sum(territory._theirs[c].contains(lon, lat) for c in codes) % 2 == 1)
+    assert territory._land(lon, lat, key, cell) == full

@@ -90,3 +90,23 @@ def test_courtlistener_with_court_options(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     taken = [r for r in lines(result.output) if r["status"] == "taken"]
     assert {r["id"] for r in taken} == {"courtlistener-920001", "courtlistener-de-920001"}
+
+
+def test_opensky_spacing_of_positions(tmp_path: Path) -> None:
+    db = flagship_db(tmp_path)
+    counts = {}
+    for every in ("5", "30"):
+        result = runner.invoke(app, ["ingest", "opensky", str(DATA / "opensky-gxa6143.csv"),
+                                     "--movement", "gxa6143", "--every", every, "--dry-run",
+                                     "--db", db, "--json"])
+        assert result.exit_code == 0, result.output
+        counts[every] = lines(result.output)[-1]["taken"]["event"]
+    assert counts["30"] < counts["5"]
+
+
+def test_a_bad_window_is_a_clean_error(tmp_path: Path) -> None:
+    db = flagship_db(tmp_path)
+    result = runner.invoke(app, ["ingest", "opensky", str(DATA / "opensky-gxa6143.csv"),
+                                 "--since", "last tuesday", "--dry-run", "--db", db])
+    assert result.exit_code == 2
+    assert "--since: 'last tuesday': not an ISO 8601 date or time" in result.output

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +86,19 @@ def test_reimport_adds_nothing_and_the_ledger_reads_back(flagship_ledger: Ledger
 ])
 def test_a_numbers_read_in_any_form(text: str, number: str | None) -> None:
     assert a_number(text) == number
+
+
+def test_a_missing_column_refuses_the_whole_file(case: Case, tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("person,status\njgg,boarded\n")
+    report = read_manifest(path, case)
+    assert [(r.line, r.field, r.rule) for r in report.refused] == [(1, "movement",
+                                                                    "missing column")]
+    assert not report.taken and report.rows == 0
+
+
+def test_json_lines_in_line_order_then_the_summary(case: Case) -> None:
+    report = read_manifest(DATA / "manifest-bad.csv", case)
+    rows = [json.loads(line) for line in report.json_lines()]
+    assert [r["line"] for r in rows[:-1]] == sorted(r["line"] for r in rows[:-1])
+    assert rows[-1]["status"] == "summary" and rows[-1]["refused"] == 6

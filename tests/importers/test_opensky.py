@@ -195,3 +195,13 @@ def test_exit_interval_brackets_the_first_point_outside(points: list[tuple[float
     earliest = samples.index(next(s for s in samples if s.time == exit_.at.earliest))
     assert sides[earliest] is Side.INSIDE
     assert all(side is not Side.INSIDE for side in sides[earliest + 1:first_out])
+
+
+def test_ids_stay_unique_for_samples_within_a_second() -> None:
+    deriver = TrackDeriver("m", {}, us_territory(), timedelta(seconds=1), ())
+    for i in range(40):
+        deriver.feed(Sample(START + timedelta(seconds=i * 0.3), 30.0, -60.0, None, i == 39, i))
+    ids = [d.event.id for d in deriver.finish()]
+    assert len(ids) == len(set(ids))
+    assert "m.adsb.position.20250315T200000Z" in ids
+    assert "m.adsb.position.20250315T200001.200000Z" in ids

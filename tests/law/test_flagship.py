@@ -124,3 +124,19 @@ def test_json_contract(audit: Audit) -> None:
     assert set(first["events"][0]) == {"id", "seq", "leaf_hash"}
     agreement = data["agreements"][0]
     assert agreement["term_ends"] == ["2026-03-16T04:00:00-04:00", "2026-03-16T14:00:00-04:00"]
+
+
+def test_state_at_seven_pm(engine: Engine) -> None:
+    state = engine.state("2025-03-15T19:00")
+    held = {h.subject: h for h in state.custody}
+    assert held["aea-venezuelans"].holders == ("us-ice",)
+    assert held["aea-venezuelans"].removed is None
+    assert [(m.movement, m.under_way) for m in state.moving] == [("gxa6143", "certain"),
+                                                                 ("gxa6145", "certain")]
+    assert {f.order for f in state.in_force} == {"tro-named", "tro-class-oral",
+                                                 "withholding-2019"}
+    assert {o.movement for o in state.obligations if o.kind == "return_in_transit"} == {
+        "gxa6143", "gxa6145"}
+    government = engine.state("2025-03-15T19:00", Interpretation("written", "exit_territory"))
+    away = {h.subject: h.removed for h in government.custody}
+    assert away["aea-venezuelans"] == "possible"

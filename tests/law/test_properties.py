@@ -10,8 +10,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from habeas.domain import Case
+from habeas.domain import Case, When
 from habeas.law import Action, Engine, Interpretation
+from habeas.law.certainty import Tri
 from strategies import BASE, bundles, case_of, flight_events, movements
 
 SETTINGS = settings(max_examples=150, deadline=None,
@@ -111,3 +112,24 @@ def test_guard_denies_what_the_audit_reports(data: dict[str, Any],
             decision = engine.check(action, interpretation=reading)
             assert not decision.allowed, (finding, action)
             assert finding.order in {d.order for d in decision.denials}
+
+
+@SETTINGS
+@given(bundles(), READINGS, st.integers(0, 3_000))
+def test_bulk_reach_agrees_with_one_by_one(data: dict[str, Any], reading: Interpretation,
+                                           minutes: int) -> None:
+    """The impact's bulk judgement of a population gives each subject the answer ``member``
+    gives it alone."""
+    case = case_of(data)
+    ctx = Engine(case).context(reading)
+    at = When.at(BASE + timedelta(minutes=minutes))
+    for oid, order in case.orders.items():
+        everyone = (*case.people, *case.groups)
+        reached = ctx.indexes.population.reach(order.protects, at, reading.removal_complete_at,
+                                               set(everyone))
+        one_by_one = {s: ctx.protected(oid, s, at) for s in everyone}
+        assert reached.asked == {s: t for s, t in one_by_one.items() if t is not Tri.NO}
+        assert sorted(reached.certain) == sorted(s for s, t in one_by_one.items()
+                                                 if t is Tri.CERTAIN)
+        assert sorted(reached.possible) == sorted(s for s, t in one_by_one.items()
+                                                  if t is Tri.POSSIBLE)

@@ -29,7 +29,7 @@ from habeas.errors import (
     ValidationError,
     VerificationError,
 )
-from habeas.ledger import Ledger, RecordDraft
+from habeas.ledger import Ledger, RecordDraft, Verifier
 from habeas.ledger.canonical import canonical_bytes
 
 Statement = tuple[str, Sequence[Any]]
@@ -218,11 +218,11 @@ class LedgerContract:
             for seq in {0, size // 2, size - 1}:
                 proof = ledger.inclusion_proof(seq, size)
                 assert list(proof.path) == reference.path(seq, leaves[:size])
-                proof.verify(ledger._verifier)
+                proof.verify(Verifier.parse(ledger.verifier_key()))
             for old in (1, size // 2, size):
                 consistency = ledger.consistency_proof(old, size)
                 assert list(consistency.path) == reference.proof(old, leaves[:size])
-                consistency.verify(ledger._verifier)
+                consistency.verify(Verifier.parse(ledger.verifier_key()))
 
     def test_proofs_carry_a_stored_checkpoint_of_their_size(self, ledger: Ledger) -> None:
         ledger.append([draft(i) for i in range(10)])
@@ -326,6 +326,11 @@ class LedgerContract:
         code, _, err = run_cli("verify", "--db", url, "--checkpoint", str(saved))
         assert (code, err) == (1, "Error: seq 7: the log holds 7 records but a signed "
                                   "checkpoint commits to 10: records were removed\n")
+
+    def test_empty_log_verifies_with_its_checkpoint(self, ledger: Ledger) -> None:
+        empty_root = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="  # SHA-256("")
+        assert ledger.checkpoint().split("\n")[1:3] == ["0", empty_root]
+        assert ledger.verify().size == 0
 
     def test_forged_checkpoint(self, ledger: Ledger, url: str, tmp_path: Path) -> None:
         self._filled(ledger)

@@ -1,5 +1,5 @@
-"""The flagship's report, built once from the bundle with hand-written audits (see
-``fixture_audits``), and the PDF rendered from it."""
+"""The flagship's report, built once from the bundle with the engine's audits under every
+reading, and the PDF rendered from it."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from habeas.reports import DEFAULT, Report, build_report, open_case, write_pdf
-
-from .fixture_audits import audits
+from habeas.reports import DEFAULT, Report, audit_all, build_report, open_case, write_pdf
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "examples" / "jgg-2025-03-15.yaml"
 NY = "America/New_York"
@@ -18,7 +16,7 @@ NY = "America/New_York"
 @pytest.fixture(scope="session")
 def report() -> Report:
     with open_case(FLAGSHIP) as opened:
-        return build_report(opened, audits(opened.case), primary=DEFAULT, tz=NY,
+        return build_report(opened, audit_all(opened.case), primary=DEFAULT, tz=NY,
                             prepared="2026-11-29")
 
 

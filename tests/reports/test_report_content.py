@@ -14,11 +14,18 @@ from habeas.bundle.load import load_bundle
 from habeas.bundle.records import import_case
 from habeas.errors import ConfigError, ValidationError
 from habeas.ledger import Ledger
-from habeas.reports import DEFAULT, MATRIX, Report, build_report, open_case, render_html
+from habeas.reports import (
+    DEFAULT,
+    MATRIX,
+    Report,
+    audit_all,
+    build_report,
+    open_case,
+    render_html,
+)
 
 from . import offline
 from .conftest import FLAGSHIP, NY
-from .fixture_audits import audits
 
 
 def section(html: str, name: str) -> str:
@@ -40,13 +47,14 @@ def test_summary_names_the_orders_and_the_flights(report: Report) -> None:
     assert "2025-03-15 18:45–18:48 EDT" in summary  # when the oral order binds
     assert "Harlingen → Palmerola (Soto Cano) → El Salvador Intl Airport" in summary
     assert "oral order binds; removal complete at custody transfer" in summary
-    assert "4 findings, 3 of them certain" in summary
+    assert "5 findings, 5 of them certain" in summary
+    assert "1 is certain under every reading" in summary
 
 
 def test_each_finding_appears_with_its_evidence(report: Report) -> None:
     html = render_html(report)
     findings = section(html, "findings")
-    assert [f.number for f in report.findings] == [1, 2, 3, 4]
+    assert [f.number for f in report.findings] == [1, 2, 3, 4, 5]
     for finding in report.findings:
         assert f'id="finding-{finding.number}"' in findings
         assert finding.reason and finding.reason.replace("'", "&#39;") in findings
@@ -60,14 +68,21 @@ def test_each_finding_appears_with_its_evidence(report: Report) -> None:
 def test_matrix_shows_each_findings_certainty_per_reading(report: Report) -> None:
     assert report.readings == MATRIX
     by_title = {f.title: f for f in report.findings}
-    removal = by_title["Forbidden action: tro-class-oral, GXA6143 (N278GX)"]
-    certainty = {r: (c.certainty if c else None) for r, c in zip(MATRIX, removal.cells,
-                                                                   strict=True)}
-    assert certainty[DEFAULT] == "certain"
-    assert certainty[MATRIX[0]] is None  # oral, complete at departure: not found
-    assert removal.cells[report.primary_index] is not None
-    assert removal.cells[report.primary_index].after_effect == \
-        "4 h 42 min to 9 h 15 min after effect"
+    removal = by_title["Forbidden action: tro-class-oral, GXA6143 (N278GX), GXA6145 (N837VA)"]
+    certainty = [c.certainty if c else None for c in removal.cells]
+    # oral: not at departure (both planes left before the order), possibly on leaving US
+    # territory, certainly at the hand-over; under the written reading the oral order never
+    # binds.
+    assert certainty == [None, "possible", "certain", None, None, None]
+    primary = removal.cells[report.primary_index]
+    assert primary is not None and primary.after_effect == "4 h 42 min to 9 h 15 min after effect"
+    assert {e.id for e in removal.evidence} == {
+        "gxa6143.custody_transferred.1", "gxa6145.custody_transferred.1",
+        "tro-class-oral.notice.1"}
+    # Why it is only possible when a removal is complete on leaving US territory:
+    assert [(names, level) for names, level, _ in removal.other_reasons] == [
+        ("oral order binds; removal complete at leaving US territory", "possible")]
+    assert "possible, not certain" in removal.other_reasons[0][2]
     withholding = by_title["Forbidden action: withholding-2019, GXA6122 (N630VA)"]
     assert all(c is not None and c.certainty == "certain" for c in withholding.cells)
     assert report.certain_everywhere() == [withholding]
@@ -78,9 +93,10 @@ def test_matrix_shows_each_findings_certainty_per_reading(report: Report) -> Non
 def test_statements_are_set_against_the_record(report: Report) -> None:
     leavitt = next(s for s in report.statements if s.id == "leavitt")
     assert leavitt.verdicts[report.primary_index] == "contradicted"
-    assert leavitt.findings[report.primary_index] == (1, 2, 3)
-    assert [s.speaker for s in report.contradicted_under(report.primary_index)] == \
-        ["Karoline Leavitt, White House Press Secretary"]
+    assert leavitt.findings[report.primary_index] == (1, 2)
+    assert leavitt.reason.startswith("It says tro-class-oral, tro-class-written were obeyed")
+    assert [s.id for s in report.contradicted_under(report.primary_index)] == \
+        ["leavitt", "official-too-late"]
     html = plain(section(render_html(report), "statements"))
     assert "did not refuse to comply with a court order" in html
     assert "contradicted" in html and "not checkable" in html
@@ -124,6 +140,11 @@ def test_text_from_the_case_is_escaped(report: Report) -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+def test_without_a_ledger_the_report_says_it_has_no_proofs(report: Report) -> None:
+    html = section(render_html(replace(report, appendix=None)), "appendix")
+    assert "carries no proofs" in html
+
+
 def _ledger_file(tmp_path: Path) -> str:
     url = str(tmp_path / "case.db")
     with Ledger.init(url) as ledger:
@@ -134,7 +155,7 @@ def _ledger_file(tmp_path: Path) -> str:
 def test_from_a_ledger(tmp_path: Path) -> None:
     url = _ledger_file(tmp_path)
     with open_case(db=url) as opened:
-        report = build_report(opened, audits(opened.case), primary=DEFAULT, tz=NY,
+        report = build_report(opened, audit_all(opened.case), primary=DEFAULT, tz=NY,
                               prepared="2026-11-29")
     assert report.appendix is not None and not report.appendix.ephemeral
     assert report.origin == f"ledger {url}"
@@ -147,7 +168,7 @@ def test_without_the_signing_key_the_newest_signed_checkpoint_serves(tmp_path: P
         signed = ledger.checkpoint()
     Path(url + ".key").unlink()
     with open_case(db=url) as opened:
-        report = build_report(opened, audits(opened.case), primary=DEFAULT, tz=NY,
+        report = build_report(opened, audit_all(opened.case), primary=DEFAULT, tz=NY,
                               prepared="2026-11-29")
     assert report.appendix is not None and report.appendix.checkpoint == signed
 
@@ -156,7 +177,7 @@ def test_without_key_or_checkpoint_the_report_says_what_is_missing(tmp_path: Pat
     url = _ledger_file(tmp_path)
     Path(url + ".key").unlink()
     with open_case(db=url) as opened, pytest.raises(ConfigError, match="no signed checkpoint"):
-        build_report(opened, audits(opened.case), primary=DEFAULT, tz=NY,
+        build_report(opened, audit_all(opened.case), primary=DEFAULT, tz=NY,
                      prepared="2026-11-29")
 
 

@@ -28,7 +28,8 @@ def pages_text(pdf: Path) -> list[str]:
 def test_first_page_is_the_summary(pdf: Path) -> None:
     first = pages_text(pdf)[0]
     assert "Removals of 15-16 March 2025" in first and "1. Summary" in first
-    for needle in ("GXA6143", "GXA6145", "GXA6122", "tro-class-oral", "withholding-2019",
+    for needle in ("D.D.C., No. 1:25-cv-00766-JEB", "GXA6143", "GXA6145", "GXA6122",
+                   "tro-class-oral", "withholding-2019",
                    "What the record shows", "Page 1 of"):
         assert needle in first
     assert "2. Findings under each reading" not in first

@@ -10,7 +10,6 @@ from habeas.ledger import Ledger
 from habeas.service import Principal, Role, Service
 from habeas.service.clock import Clock, ManualClock
 from habeas.service.database import Database
-from service.fakes import fake_backend
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 FLAGSHIP = files("habeas.service").joinpath("data/jgg-2025-03-15.yaml").read_text()
@@ -45,8 +44,7 @@ def make_rig(url: str = "memory:", *, key_path: str | None = None, flagship: boo
              clock: Clock | None = None) -> Rig:
     manual, wire = ManualClock(START), Capture()
     ledger = Ledger.init(url, key_path=key_path)
-    service = Service(fake_backend(ledger), Database(url), clock=clock or manual,
-                      transport=wire)
+    service = Service(ledger, Database(url), clock=clock or manual, transport=wire)
     if flagship:
         service.import_bundle(ADMIN, FLAGSHIP)
     return Rig(service, manual, wire)

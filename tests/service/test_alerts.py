@@ -107,3 +107,19 @@ def test_a_real_delivery_to_a_receiver_on_localhost(rig: Rig) -> None:
     [(body, signature)] = received
     assert verify(sub["secret"], signature, body, now=int(rig.clock.now().timestamp()))
     assert rig.service.alerts.deliveries(ADMIN)[0]["last_code"] == 202
+
+
+def test_the_server_process_delivers_from_a_background_worker(rig: Rig) -> None:
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from habeas.api import create_app
+
+    rig.service.alerts.subscribe(ADMIN, "https://monitor.example/hook", ["movement"], [])
+    with TestClient(create_app(rig.service, worker=True, worker_interval=0.05)):
+        rig.service.add(ADMIN, "events", DEPARTED)
+        deadline = time.monotonic() + 5
+        while not rig.wire.sent and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert [url for url, _, _ in rig.wire.sent] == ["https://monitor.example/hook"]

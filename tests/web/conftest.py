@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from api.conftest import Api, build
 from habeas.api import create_app
 from habeas.service import Role
 from habeas.service.clock import SystemClock
@@ -71,3 +72,9 @@ def browser() -> Iterator[Any]:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def api() -> Api:
+    """The app in-process over the flagship case, with a token for every role."""
+    return build(make_rig())

@@ -185,10 +185,14 @@ def impact(
     console.print(f"Order {order} at {result.at.format(tz)}: in force "
                   f"{result.in_force or 'no'}; {result.count_certain} people certainly in "
                   f"scope, {result.count_possible} possibly", highlight=False)
-    people = Table("subject", "kind", "count", "certainty", "held by", title="In scope")
-    for p in result.people:
-        people.add_row(p.id, p.kind, str(p.count or "?"), p.certainty, ", ".join(p.holders))
+    people = Table("certainty", "subjects", title="In scope")
+    for word, ids in (("certain", result.people), ("possible", result.possible)):
+        if ids:
+            shown = ", ".join(ids[:12]) + (f" and {len(ids) - 12} more" if len(ids) > 12 else "")
+            people.add_row(word, shown)
     console.print(people)
+    console.print("Held by: " + ", ".join(f"{h} {n}" for h, n in sorted(result.holders.items())),
+                  highlight=False)
     moves = Table("movement", "status", "certainly aboard", "possibly aboard", "certainty",
                   title="Movements reached")
     for r in result.movements:

@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 
 from habeas.cli.common import DbOption
+from habeas.domain import When
+from habeas.domain.time import zone
 from habeas.errors import Problem, ValidationError
 
 
@@ -29,16 +31,27 @@ def register(app: typer.Typer) -> None:
     app.command("report")(report)
 
 
-def _moment(option: str, text: str | None) -> datetime | None:
+def _recorded(text: str | None) -> datetime | None:
+    """A recorded time needs its offset: the log's clock is UTC, not the case's zone."""
     if text is None:
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError(Problem(option, text, "not an ISO 8601 time")) from None
+        raise ValidationError(Problem("--known-at", text, "not an ISO 8601 time")) from None
     if moment.tzinfo is None:
-        raise ValidationError(Problem(option, text, "needs a UTC offset, e.g. -04:00"))
+        raise ValidationError(Problem("--known-at", text, "needs a UTC offset, e.g. -04:00"))
     return moment
+
+
+def _valid(case_zone: str, text: str | None) -> When | None:
+    """A valid time as the other commands read it: without an offset, in the case's zone."""
+    if text is None:
+        return None
+    try:
+        return When.parse(text, zone(case_zone))
+    except ValueError as error:
+        raise ValidationError(Problem("--as-of", text, str(error))) from None
 
 
 def report(
@@ -61,8 +74,8 @@ def report(
         "--complete-at", help="Primary reading: when a removal is complete."
     )] = CompletionChoice.custody_transfer,
     as_of: Annotated[str | None, typer.Option(
-        "--as-of", help="Audit what had happened by this valid time (ISO 8601 with offset).",
-        show_default=False)] = None,
+        "--as-of", help="Audit what had happened by this valid time (ISO 8601; without an "
+        "offset, in the case's zone).", show_default=False)] = None,
     known_at: Annotated[str | None, typer.Option(
         "--known-at", help="Read the record as it stood at this recorded time.",
         show_default=False)] = None,
@@ -73,20 +86,19 @@ def report(
 
     Example: habeas report examples/jgg-2025-03-15.yaml --pdf jgg.pdf
     """
-    from habeas.domain.time import zone
     from habeas.reports import MATRIX, audit_all, build_report, open_case, write_html, write_pdf
 
     if html is None and pdf is None:
         raise ValidationError(Problem("--html/--pdf", None, "give at least one output file"))
     primary = next(r for r in MATRIX if r.effect == effect.value
                    and r.removal_complete_at == complete_at.value)
-    with open_case(bundle, db, _moment("--known-at", known_at), case) as opened:
+    with open_case(bundle, db, _recorded(known_at), case) as opened:
         shown_tz = tz or opened.case.timezone
         try:
             zone(shown_tz)
         except ValueError:
             raise ValidationError(Problem("--tz", shown_tz, "not an IANA time zone")) from None
-        audits = audit_all(opened.case, _moment("--as-of", as_of))
+        audits = audit_all(opened.case, _valid(opened.case.timezone, as_of))
         content = build_report(opened, audits, primary=primary, tz=shown_tz,
                                prepared=datetime.now(UTC).date().isoformat())
     if html is not None:

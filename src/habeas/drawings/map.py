@@ -24,7 +24,7 @@ from habeas.drawings.geometry import (
 )
 from habeas.drawings.style import FONT, INK, MUTED, movement_style
 from habeas.drawings.svg import Attr, Node, document, el, path_data, points, text_width
-from habeas.drawings.words import place_short
+from habeas.drawings.words import movement_name, place_name, place_short
 from habeas.errors import NotFoundError
 from habeas.geo import countries
 
@@ -41,12 +41,13 @@ SEA = "#e8eff5"
 BORDER = "#a3a3a3"
 
 
-def route_map(case: Case, movement_ids: Sequence[str] | None = None,
+def route_map(case: Case, movement_ids: Sequence[str] | str | None = None,
               positions: Iterable[LatLon] | None = None,
               width: float = 720, height: float = 480) -> str:
-    """The movements ``movement_ids`` (default: all, in case order) on a map fitted to their
-    places. ``positions`` are ``(lat, lon)`` points to draw along the route; by default the
-    case's ``position`` events of those movements."""
+    """The movements ``movement_ids`` (default: all, in case order; one id alone is one
+    movement, not a sequence of letters) on a map fitted to their places. ``positions`` are
+    ``(lat, lon)`` points to draw along the route; by default the case's ``position`` events
+    of those movements."""
     movements = _select(case, movement_ids)
     located = _located_places(case, movements)
     track = list(positions) if positions is not None else _recorded_positions(case, movements)
@@ -74,13 +75,15 @@ def route_map(case: Case, movement_ids: Sequence[str] | None = None,
         el("text", class_="caption", x=2, y=height - 6, font_size=10, fill=MUTED,
            font_family=FONT, text=_caption(case, movements, located)),
     ]
-    title = "Route map: " + ", ".join(_movement_name(m) for m in movements.values())
+    title = "Route map: " + ", ".join(movement_name(m) for m in movements.values())
     return document(width, height, title, *body, class_="habeas-route-map")
 
 
-def _select(case: Case, movement_ids: Sequence[str] | None) -> dict[str, Movement]:
+def _select(case: Case, movement_ids: Sequence[str] | str | None) -> dict[str, Movement]:
     if movement_ids is None:
         return dict(case.movements)
+    if isinstance(movement_ids, str):
+        movement_ids = [movement_ids]
     missing = [m for m in movement_ids if m not in case.movements]
     if missing:
         raise NotFoundError(f"no movement with id {', '.join(missing)}")
@@ -304,8 +307,8 @@ def _legend(case: Case, movements: dict[str, Movement], top: float) -> list[Node
                             fill=MUTED, text=f"and {len(movements) - LEGEND_ROWS} more"))
             break
         colour, dash = movement_style(index)
-        row = f"{_movement_name(movement)}: " + " → ".join(
-            _stop_name(case, s) for s in movement.stops)
+        row = f"{movement_name(movement)}: " + " → ".join(
+            place_name(case, s) for s in movement.stops)
         nodes.append(el("g",
                         el("line", x1=4, y1=y, x2=34, y2=y, stroke=colour, stroke_width=2.2,
                            stroke_dasharray=dash),
@@ -315,19 +318,9 @@ def _legend(case: Case, movements: dict[str, Movement], top: float) -> list[Node
     return [el("g", *nodes, class_="legend")] if nodes else []
 
 
-def _movement_name(movement: Movement) -> str:
-    name = movement.flight or movement.callsign or movement.id
-    return f"{name} ({movement.tail})" if movement.tail else name
-
-
-def _stop_name(case: Case, place_id: str) -> str:
-    place = case.places.get(place_id)
-    return place_short(place) if place is not None else place_id
-
-
 def _caption(case: Case, movements: dict[str, Movement], located: dict[str, Place]) -> str:
     unlocated = sorted({s for m in movements.values() for s in m.stops} - set(located))
     if not unlocated:
         return CAPTION
     return CAPTION + " Not drawn (no coordinates): " + ", ".join(
-        _stop_name(case, s) for s in unlocated) + "."
+        place_name(case, s) for s in unlocated) + "."

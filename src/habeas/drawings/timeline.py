@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from habeas.domain import Case, When
 from habeas.domain.time import zone
-from habeas.drawings.effect import READINGS, Reading, effect_under
 from habeas.drawings.style import FONT, INK, MUTED, movement_style
 from habeas.drawings.svg import Node, document, el, points, text_width
 from habeas.drawings.timescale import TimeScale
-from habeas.drawings.words import event_phrase, order_phrase
+from habeas.drawings.words import event_phrase, movement_name, order_phrase
+from habeas.law.force import Force
+from habeas.law.interpretation import EFFECTS, Effect, Interpretation
 
 LANE_LABEL_W = 150.0
 ROW_H = 22.0
@@ -46,19 +47,19 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Effect:
+class EffectLine:
     """The moment an order binds under some readings; several orders may share one."""
 
     when: When
-    parts: tuple[tuple[str, tuple[Reading, ...]], ...]  # (order id, readings)
+    parts: tuple[tuple[str, tuple[Effect, ...]], ...]  # (order id, readings)
 
     @property
-    def readings(self) -> tuple[Reading, ...]:
-        return tuple(r for r in READINGS if any(r in rs for _, rs in self.parts))
+    def readings(self) -> tuple[Effect, ...]:
+        return tuple(r for r in EFFECTS if any(r in rs for _, rs in self.parts))
 
 
 def case_timeline(case: Case, tz: str | tzinfo,
-                  interpretations: Sequence[Reading] = READINGS,
+                  interpretations: Sequence[Effect] = EFFECTS,
                   focus: tuple[datetime, datetime] | None = None,
                   width: float = 960) -> str:
     """The case as lanes over time in ``tz``, with each order's effect time marked under each
@@ -108,7 +109,7 @@ def _items(case: Case, tz: tzinfo) -> list[Item]:
         items.append(Item("Notices", "notice", notice.id, notice.at,
                           f"{notice.party.split(' (')[0]} knew of {notice.order}",
                           notice.how or "", MUTED))
-    movement_lanes = {m: _movement_lane(case, m) for m in case.movements}
+    movement_lanes = {m_id: movement_name(m) for m_id, m in case.movements.items()}
     colours = {m: movement_style(i)[0] for i, m in enumerate(case.movements)}
     for event in case.events.values():
         if event.kind == "position":
@@ -131,12 +132,6 @@ def _timed(item: Item, tz: tzinfo) -> Item:
     return replace(item, label=f"{item.label} {TimeScale.clock(item.when, tz, zone=False)}")
 
 
-def _movement_lane(case: Case, movement_id: str) -> str:
-    movement = case.movements[movement_id]
-    name = movement.flight or movement.callsign or movement.id
-    return f"{name} ({movement.tail})" if movement.tail else name
-
-
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -150,34 +145,35 @@ def _lane_order(items: list[Item]) -> list[str]:
     return [lane for lane in (*fixed_top, *middle, *fixed_bottom) if lane in present]
 
 
-def _effects(case: Case, readings: Sequence[Reading]) -> list[Effect]:
+def _effects(case: Case, readings: Sequence[Effect]) -> list[EffectLine]:
     """Effect times grouped by interval, so orders that bind at the same moment share one
     line instead of drawing over each other."""
-    grouped: dict[tuple[datetime, datetime], list[tuple[str, Reading, When]]] = {}
-    for order in case.orders.values():
-        for reading in readings:
-            when = effect_under(case, order, reading)
+    grouped: dict[tuple[datetime, datetime], list[tuple[str, Effect, When]]] = {}
+    for reading in readings:
+        force = Force(case.orders, Interpretation(effect=reading))
+        for order in case.orders.values():
+            when = force.effect(order.id)
             if when is not None:
                 grouped.setdefault((when.earliest, when.latest), []).append(
                     (order.id, reading, when))
     effects = []
     for key in sorted(grouped):
         entries = grouped[key]
-        by_order: dict[str, list[Reading]] = {}
+        by_order: dict[str, list[Effect]] = {}
         for order_id, reading, _ in entries:
             by_order.setdefault(order_id, []).append(reading)
-        effects.append(Effect(entries[0][2], tuple((o, tuple(r)) for o, r in by_order.items())))
+        effects.append(EffectLine(entries[0][2], tuple((o, tuple(r)) for o, r in by_order.items())))
     return effects
 
 
-def _default_window(items: list[Item], effects: list[Effect]) -> tuple[datetime, datetime]:
+def _default_window(items: list[Item], effects: list[EffectLine]) -> tuple[datetime, datetime]:
     """The movements from first to last event, widened to any effect time up to six hours
     before; without movements, everything."""
     moving = [i for i in items if i.lane not in ("Orders", "Notices", "Statements", "People")]
     basis = moving or items
     if not basis:
-        now = datetime(2000, 1, 1).astimezone()
-        return now, now + timedelta(hours=1)
+        epoch = datetime(2000, 1, 1, tzinfo=UTC)
+        return epoch, epoch + timedelta(hours=1)
     start = min(i.when.earliest for i in basis)
     end = max(i.when.latest for i in basis)
     for effect in effects:
@@ -261,7 +257,7 @@ def _span(p: _Placed, scale: TimeScale, row_top: float) -> Node:
               data_clipped=clipped)
 
 
-def _effect_header(effects: list[Effect], scale: TimeScale, tz: tzinfo,
+def _effect_header(effects: list[EffectLine], scale: TimeScale, tz: tzinfo,
                    top: float) -> tuple[list[Node], float]:
     """Labels of the effect lines, in rows above the axis so they never overlap."""
     size = 10.5
@@ -282,21 +278,21 @@ def _effect_header(effects: list[Effect], scale: TimeScale, tz: tzinfo,
     return nodes, top + len(ends) * 16 + 4
 
 
-def _effect_label(effect: Effect, tz: tzinfo) -> str:
+def _effect_label(effect: EffectLine, tz: tzinfo) -> str:
     parts = []
     for order_id, readings in effect.parts:
-        which = "both readings" if len(readings) == len(READINGS) else \
+        which = "both readings" if len(readings) == len(EFFECTS) else \
             " and ".join(readings) + " reading"
         parts.append(f"{order_id} ({which})")
     return f"In force {TimeScale.clock(effect.when, tz)}: " + "; ".join(parts)
 
 
-def _effect_colour(effect: Effect) -> str:
+def _effect_colour(effect: EffectLine) -> str:
     readings = effect.readings
     return READING_COLOUR[readings[0]] if len(readings) == 1 else BOTH_COLOUR
 
 
-def _effect_lines(effects: list[Effect], scale: TimeScale, top: float,
+def _effect_lines(effects: list[EffectLine], scale: TimeScale, top: float,
                   bottom: float) -> list[Node]:
     nodes = []
     for effect in effects:

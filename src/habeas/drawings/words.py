@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from habeas.domain import Case, Event, Order, Place
+from habeas.domain import Case, Event, Movement, Order, Place
 
 _KIND = {
     "tro": "TRO", "preliminary_injunction": "Preliminary injunction",
@@ -41,6 +41,12 @@ def place_short(place: Place) -> str:
 def place_name(case: Case, place_id: str | None) -> str:
     place = case.places.get(place_id or "")
     return place_short(place) if place is not None else (place_id or "")
+
+
+def movement_name(movement: Movement) -> str:
+    """``GXA6143 (N278GX)``: the flight (or callsign, or id) with the tail number."""
+    name = movement.flight or movement.callsign or movement.id
+    return f"{name} ({movement.tail})" if movement.tail else name
 
 
 def order_phrase(order: Order) -> str:

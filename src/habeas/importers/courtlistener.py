@@ -27,6 +27,7 @@ from habeas.domain import Order, Source, When
 from habeas.domain.orders import OrderKind
 from habeas.domain.time import zone
 from habeas.importers.courts import Court, court
+from habeas.importers.inputs import readable_file
 from habeas.importers.report import Report
 
 SITE = "https://www.courtlistener.com"
@@ -85,12 +86,16 @@ def read_courtlistener(path: Path, *, court_id: str | None = None,
     say which court when the entries do not; ``case_number`` the docket number likewise.
     """
     report = Report(str(path), "courtlistener", unit="entry")
+    if not readable_file(path, report):
+        return report
     try:
-        if path.stat().st_size > MAX_JSON_BYTES:
-            report.refuse(1, "", path.stat().st_size, f"larger than {MAX_JSON_BYTES} bytes")
+        with path.open("rb") as file:   # the file may grow after stat: read no more
+            raw = file.read(MAX_JSON_BYTES + 1)
+        if len(raw) > MAX_JSON_BYTES:
+            report.refuse(1, "", len(raw), f"larger than {MAX_JSON_BYTES} bytes")
             return report
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         report.refuse(1, "", str(path), f"not readable JSON: {error}")
         return report
     entries, where = _entries(data)

@@ -20,6 +20,7 @@ from habeas.bundle.load import problems_from_pydantic
 from habeas.domain import Case, Event, When
 from habeas.domain.time import zone
 from habeas.importers.csvrows import read_rows
+from habeas.importers.inputs import readable_file
 from habeas.importers.report import Report, Taken
 from habeas.importers.sources import file_source
 
@@ -55,6 +56,8 @@ def read_manifest(path: Path, case: Case, *, default_time: str | None = None,
     against an order.
     """
     report = Report(str(path), "manifest")
+    if not readable_file(path, report):
+        return report
     tz = zone(case.timezone)
     by_number = people_by_a_number(case)
     seen: dict[str, int] = {}

@@ -20,8 +20,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from habeas.domain import Case, Movement, Place, When
+from habeas.errors import Problem, ValidationError
 from habeas.geo import Territory, us_territory
 from habeas.importers.csvrows import read_rows
+from habeas.importers.inputs import readable_file
 from habeas.importers.nnumber import icao24_of_n_number
 from habeas.importers.report import Report, Taken
 from habeas.importers.sources import file_source
@@ -84,7 +86,7 @@ def read_opensky(path: Path, case: Case, *, movement: str | None = None,
     chosen = _movements(case, movement, report)
     if every <= timedelta(0):
         report.refuse(0, "every", str(every), "the spacing of positions must be positive")
-    if not chosen or report.refused:
+    if not chosen or report.refused or not readable_file(path, report):
         return report
     targets = [target_for(case, m, since, until) for m in chosen]
     for target in targets:
@@ -124,10 +126,13 @@ class _Feed:
         self.report = report
         self.derivers = derivers
         self.last_time: dict[str, datetime] = {}
+        self.parse: _RowParser | None = None
 
     def __call__(self, line: int, columns: dict[str, int], row: list[str],
                  candidates: tuple[Target, ...]) -> None:
-        sample = _sample(line, row, columns, self.report)
+        if self.parse is None:
+            self.parse = _RowParser(columns, self.report)
+        sample = self.parse(line, row)
         if sample is None:
             return
         matched = False
@@ -209,48 +214,56 @@ class _Matcher:
         return found
 
 
-def _sample(line: int, row: list[str], columns: dict[str, int], report: Report) -> Sample | None:
-    """The row as a sample, or ``None`` after refusing it (or passing over a row without a
-    position, which OpenSky writes when no position was received)."""
-    def field(name: str) -> str:
-        column = columns.get(name)
-        return row[column].strip() if column is not None else ""
+class _RowParser:
+    """Validates a row of a tracked aircraft into a sample, with the column positions
+    looked up once per file rather than once per field."""
 
-    moment = _time(field("time"))
-    if moment is None:
-        report.refuse(line, "time", field("time"), "Unix seconds or ISO 8601 with an offset")
-        return None
-    raw_position = field("lastposupdate")
-    if raw_position:
-        position_time = _time(raw_position)
-        if position_time is None:
-            report.refuse(line, "lastposupdate", raw_position, "Unix seconds or empty")
+    def __init__(self, columns: dict[str, int], report: Report) -> None:
+        self.report = report
+        self.time, self.lat, self.lon = columns["time"], columns["lat"], columns["lon"]
+        self.onground = columns["onground"]
+        self.position_time = columns.get("lastposupdate")
+        self.altitudes = [(name, columns[name]) for name in ("geoaltitude", "baroaltitude")
+                          if name in columns]
+
+    def __call__(self, line: int, row: list[str]) -> Sample | None:
+        """The row as a sample, or ``None`` after refusing it (or passing over a row
+        without a position, which OpenSky writes when no position was received)."""
+        refuse = self.report.refuse
+        moment = _time(row[self.time])
+        if moment is None:
+            refuse(line, "time", row[self.time], "Unix seconds or ISO 8601 with an offset")
             return None
-        moment = position_time
-    if not field("lat") and not field("lon"):
-        report.ignored["no position"] += 1
-        return None
-    lat = _number(field("lat"), -90, 90)
-    if lat is None:
-        report.refuse(line, "lat", field("lat"), "a latitude in degrees, -90 to 90")
-        return None
-    lon = _number(field("lon"), -180, 180)
-    if lon is None:
-        report.refuse(line, "lon", field("lon"), "a longitude in degrees, -180 to 180")
-        return None
-    flag = field("onground").lower()
-    if flag not in _TRUE and flag not in _FALSE:
-        report.refuse(line, "onground", field("onground"), "true or false")
-        return None
-    altitude: float | None = None
-    for name in ("geoaltitude", "baroaltitude"):
-        if field(name):
-            altitude = _number(field(name), -1_000, 30_000)
-            if altitude is None:
-                report.refuse(line, name, field(name), "metres, -1000 to 30000, or empty")
+        if self.position_time is not None and row[self.position_time].strip():
+            moment = _time(row[self.position_time])
+            if moment is None:
+                refuse(line, "lastposupdate", row[self.position_time], "Unix seconds or empty")
                 return None
-            break
-    return Sample(moment, lat, lon, altitude, flag in _TRUE, line)
+        raw_lat, raw_lon = row[self.lat].strip(), row[self.lon].strip()
+        if not raw_lat and not raw_lon:
+            self.report.ignored["no position"] += 1
+            return None
+        lat = _number(raw_lat, -90, 90)
+        if lat is None:
+            refuse(line, "lat", raw_lat, "a latitude in degrees, -90 to 90")
+            return None
+        lon = _number(raw_lon, -180, 180)
+        if lon is None:
+            refuse(line, "lon", raw_lon, "a longitude in degrees, -180 to 180")
+            return None
+        flag = row[self.onground].strip().lower()
+        if flag not in _TRUE and flag not in _FALSE:
+            refuse(line, "onground", row[self.onground], "true or false")
+            return None
+        altitude: float | None = None
+        for name, column in self.altitudes:
+            if row[column].strip():
+                altitude = _number(row[column], -1_000, 30_000)
+                if altitude is None:
+                    refuse(line, name, row[column], "metres, -1000 to 30000, or empty")
+                    return None
+                break
+        return Sample(moment, lat, lon, altitude, flag in _TRUE, line)
 
 
 def _number(text: str, low: float, high: float) -> float | None:
@@ -262,6 +275,7 @@ def _number(text: str, low: float, high: float) -> float | None:
 
 
 def _time(text: str) -> datetime | None:
+    text = text.strip()
     try:
         seconds = float(text)
     except ValueError:
@@ -277,7 +291,13 @@ def _time(text: str) -> datetime | None:
 
 def window_from_text(since: str | None, until: str | None) -> tuple[datetime | None,
                                                                      datetime | None]:
-    """Parse ``--since``/``--until`` (ISO 8601 with offset, or a date: its start/end in UTC)."""
-    first = When.parse(since, UTC).earliest if since else None
-    last = When.parse(until, UTC).latest if until else None
-    return first, last
+    """Parse ``--since``/``--until`` (ISO 8601 with offset, or a date: its start/end in UTC);
+    a bad value is a ``ValidationError`` naming the option."""
+    window: list[datetime | None] = []
+    for name, text, end in (("--since", since, False), ("--until", until, True)):
+        try:
+            when = When.parse(text, UTC) if text else None
+        except ValueError as error:
+            raise ValidationError(Problem(name, text, str(error))) from None
+        window.append(None if when is None else when.latest if end else when.earliest)
+    return window[0], window[1]

@@ -152,9 +152,8 @@ class TrackDeriver:
 
     def _add(self, line: int, kind: str, at: When, *, sample: Sample | None = None,
              place: str | None = None, note: str | None = None) -> None:
-        stamp = at.earliest.strftime("%Y%m%dT%H%M%SZ")
         event = Event(
-            id=f"{self.movement}.adsb.{kind}.{stamp}", at=at, kind=kind,
+            id=f"{self.movement}.adsb.{kind}.{_stamp(at.earliest)}", at=at, kind=kind,
             movement=self.movement, place=place, source=self.source, note=note,
             lat=sample.lat if sample else None, lon=sample.lon if sample else None,
             altitude_m=sample.altitude_m if sample else None,
@@ -170,6 +169,13 @@ class TrackDeriver:
             if distance <= AIRPORT_RADIUS_KM and (best is None or distance < best[0]):
                 best = (distance, stop_id)
         return best[1] if best else None
+
+
+def _stamp(moment: datetime) -> str:
+    """UTC time for an id: to the second, with microseconds only when a sample has them, so
+    two samples never share an id however closely they are spaced."""
+    fraction = f".{moment.microsecond:06d}" if moment.microsecond else ""
+    return moment.strftime("%Y%m%dT%H%M%S") + fraction + "Z"
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -15,9 +15,10 @@ from habeas.law.guard import Action, Decision
 from habeas.law.impact import Impact
 from habeas.law.interpretation import ALL, Interpretation
 from habeas.law.matrix import Matrix
+from habeas.law.snapshot import Snapshot
 from habeas.law.timeline import Timeline
 
 __all__ = [
     "ALL", "Action", "Audit", "Decision", "Engine", "Finding", "Impact", "Interpretation",
-    "Matrix", "StatementVerdict", "Timeline", "findings_schema",
+    "Matrix", "Snapshot", "StatementVerdict", "Timeline", "findings_schema",
 ]

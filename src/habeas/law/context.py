@@ -14,7 +14,6 @@ from habeas.law.population import Population
 from habeas.law.scope import ScopeIndex, member
 from habeas.law.state import CaseState
 
-
 #: The act a prohibition is about: ``remove_to`` forbids some ``remove`` acts.
 _ACT_OF = {"remove_to": "remove"}
 
@@ -36,7 +35,13 @@ class Indexes:
 
     @cached_property
     def population(self) -> Population:
-        return Population(self.case)
+        return Population(self.case, self.state)
+
+    @cached_property
+    def notice_orders(self) -> frozenset[str]:
+        """Orders that require notice before a removal: the guard looks for no others."""
+        return frozenset(o.id for o in self.case.orders.values()
+                         if any(d.action == "notice_before_removal" for d in o.directs))
 
     @cached_property
     def _order_memo(self) -> dict[str, list[str]]:
@@ -46,22 +51,34 @@ class Indexes:
     def _kinds_memo(self) -> dict[str, frozenset[str]]:
         return {}
 
+    def _attributes(self, subject_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        subject = self.state.subject(subject_id)
+        return (subject.basis, subject.nationality) if subject else ((), ())
+
     def orders_for(self, subject_id: str) -> list[str]:
         found = self._order_memo.get(subject_id)
         if found is None:
-            subject = self.state.subject(subject_id)
-            basis, nationality = (subject.basis, subject.nationality) if subject else ((), ())
             found = self._order_memo[subject_id] = self.orders.candidates(
-                subject_id, basis, nationality)
+                subject_id, *self._attributes(subject_id))
         return found
 
     def forbidden_kinds(self, subject_id: str) -> frozenset[str]:
+        """The kinds of act the audit must read for the subject: those some order reaching
+        it forbids, and removals when an order requires notice before them or a motion may
+        protect it."""
         found = self._kinds_memo.get(subject_id)
         if found is None:
-            found = self._kinds_memo[subject_id] = frozenset(
-                _ACT_OF.get(p.action, p.action) for oid in self.orders_for(subject_id)
-                for p in self.case.orders[oid].forbids)
+            orders = self.orders_for(subject_id)
+            kinds = {_ACT_OF.get(p.action, p.action) for oid in orders
+                     for p in self.case.orders[oid].forbids}
+            if self.notice_orders.intersection(orders) or (
+                    self.case.motions and self.motions_for(subject_id)):
+                kinds.add("remove")
+            found = self._kinds_memo[subject_id] = frozenset(kinds)
         return found
+
+    def motions_for(self, subject_id: str) -> list[str]:
+        return self.motions.candidates(subject_id, *self._attributes(subject_id))
 
 
 @dataclass(frozen=True)
@@ -89,15 +106,11 @@ class Context:
         return self.indexes.orders_for(subject_id)
 
     def forbidden_kinds(self, subject_id: str) -> frozenset[str]:
-        """The kinds of act (``remove``, ``depart``...) some order reaching the subject
-        forbids: the audit reads no other acts for it."""
+        """The kinds of act (``remove``, ``depart``...) the audit reads for the subject."""
         return self.indexes.forbidden_kinds(subject_id)
 
     def motions_for(self, subject_id: str) -> list[str]:
-        subject = self.state.subject(subject_id)
-        if subject is None:
-            return self.indexes.motions.candidates(subject_id, ())
-        return self.indexes.motions.candidates(subject_id, subject.basis, subject.nationality)
+        return self.indexes.motions_for(subject_id)
 
     def protected(self, order_id: str, subject_id: str, at: When, movement: str | None = None,
                   exclude: frozenset[str] = frozenset()) -> Tri:

@@ -20,9 +20,17 @@ class Describe:
     def __init__(self, case: Case, tz: tzinfo | None = None) -> None:
         self.case = case
         self.tz = tz or zone(case.timezone)
+        self._times: dict[When, str] = {}
 
     def time(self, when: When) -> str:
-        return when.format(self.tz)
+        """``2025-03-15 18:45-18:48 EDT``; remembered, since the guard names the same
+        effect times again and again."""
+        text = self._times.get(when)
+        if text is None:
+            if len(self._times) > 100_000:
+                self._times.clear()
+            text = self._times[when] = when.format(self.tz)
+        return text
 
     def subject(self, subject_id: str) -> str:
         person = self.case.people.get(subject_id)
@@ -90,6 +98,15 @@ def people_count(case: Case, ids: Iterable[str]) -> int | None:
             return None
         total += group.count
     return total
+
+
+def capital(phrase: str) -> str:
+    """The phrase opening a sentence: "the 137 people ..." -> "The 137 people ...", but an
+    id stays as it is ("p2693" is not "P2693")."""
+    first = phrase.split(" ", 1)[0]
+    if first in ("the", "members", "flight", "flights", "transfer", "vessel"):
+        return phrase[0].upper() + phrase[1:]
+    return phrase
 
 
 def join(words: list[str]) -> str:

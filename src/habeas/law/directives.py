@@ -18,6 +18,7 @@ from habeas.domain import Directive, Event, Order, When
 from habeas.law.acts import Act
 from habeas.law.certainty import Tri, at_or_before
 from habeas.law.context import Context
+from habeas.law.describe import capital
 from habeas.law.evidence import evidence, notices_of
 from habeas.law.findings import Finding, FindingKind, Obligation, after, stable_id
 
@@ -109,7 +110,7 @@ def return_in_transit(ctx: Context, as_of: When | None) -> Outcome:
                     if breach.kind == "landed" else
                     f"it left {where} at {d.time(breach.at)} for {d.place(facts.movement.to)} "
                     "instead of returning")
-            reason = (f"{flight[0].upper()}{flight[1:]} departed "
+            reason = (f"{capital(flight)} departed "
                       f"{d.place(facts.us_departure.place or facts.movement.from_)} at "
                       f"{d.time(facts.us_departure.at)} with people protected by the order "
                       f"aboard ({d.subjects(people)}) and was {air} when {d.order(order)} took "

@@ -27,6 +27,7 @@ from habeas.law.guard import Action, Decision, decide
 from habeas.law.impact import Impact, order_impact
 from habeas.law.interpretation import ALL, Interpretation
 from habeas.law.matrix import Matrix, build_matrix
+from habeas.law.snapshot import Snapshot, snapshot
 from habeas.law.timeline import Timeline, build_timeline
 
 DEFAULT = Interpretation()
@@ -43,7 +44,8 @@ def as_when(at: When | datetime | str | None, case: Case) -> When | None:
 
 
 class Engine:
-    """``check``, ``impact``, ``audit``, ``matrix`` and ``timeline`` over one case."""
+    """``state``, ``check``, ``impact``, ``audit``, ``matrix`` and ``timeline`` over one
+    case."""
 
     def __init__(self, case: Case) -> None:
         self.case = case
@@ -63,6 +65,14 @@ class Engine:
         if when is None:
             raise ValueError("an action needs a time")
         return decide(self.context(interpretation), action, when)
+
+    def state(self, at: When | datetime | str,
+              interpretation: Interpretation = DEFAULT) -> Snapshot:
+        """Who is held by whom, what is under way and who is aboard, which orders are in
+        force and which obligations are open (or unmet) as of valid time ``at``."""
+        when = as_when(at, self.case)
+        assert when is not None
+        return snapshot(self.context(interpretation), when)
 
     def impact(self, order_id: str, at: When | datetime | str | None = None,
                interpretation: Interpretation = DEFAULT) -> Impact:

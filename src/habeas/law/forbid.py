@@ -18,6 +18,7 @@ from habeas.domain import Prohibition, When
 from habeas.law.acts import Act, handover_acts, movement_acts
 from habeas.law.certainty import Tri, at_or_before
 from habeas.law.context import Context
+from habeas.law.describe import capital
 from habeas.law.evidence import evidence, notices_of
 from habeas.law.findings import Finding, after, human_duration, stable_id
 
@@ -52,8 +53,9 @@ def matches(prohibition: Prohibition, act: Act) -> bool:
 
 def violations(ctx: Context, act: Act) -> Iterator[Violation]:
     """Every order in force that forbids ``act`` for its subject."""
+    orders = ctx.case.orders
     for oid in ctx.orders_for(act.subject):
-        forbids = [p for p in ctx.case.orders[oid].forbids if matches(p, act)]
+        forbids = [p for p in orders[oid].forbids if matches(p, act)]
         if not forbids:
             continue
         in_force = ctx.force.in_force(oid, act.at)
@@ -152,10 +154,11 @@ def _reason(ctx: Context, chosen: list[Violation], at: When, least: str) -> str:
         deed = f"moved out of {act.district} when {d.movements(movements)} departed " \
                f"{d.place(act.place)} at {when}"
     forbids = d.forbidden(first.prohibition)
-    sentence = (f"{subject[0].upper()}{subject[1:]}, protected by {d.order(order)} "
-                f"(in effect from {d.time(effect)}), {verb} {deed}, at least "
-                f"{human_duration(least)} after it took effect: {forbids}, which the order "
-                f"forbids")
+    lapse = (f"at least {human_duration(least)} after it took effect" if least != "PT0S"
+             else "around the time it took effect")
+    sentence = (f"{capital(subject)}, protected by {d.order(order)} "
+                f"(in effect from {d.time(effect)}), {verb} {deed}, {lapse}: {forbids}, "
+                f"which the order forbids")
     doubts = []
     if first.act.applies is not Tri.CERTAIN:
         doubts.append("they are listed only as possibly aboard" if act.movement else

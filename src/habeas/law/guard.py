@@ -26,6 +26,7 @@ from habeas.errors import Problem, ValidationError
 from habeas.law.acts import Act
 from habeas.law.certainty import Certainty, Tri, at_or_before
 from habeas.law.context import Context
+from habeas.law.describe import capital
 from habeas.law.forbid import Violation, violations
 from habeas.law.state import US
 
@@ -210,11 +211,12 @@ def _breaches(ctx: Context, action: Action, at: When, acts: list[Act]) -> list[B
             people = [s for s, a in facts.aboard.items()
                       if min(a, ctx.protected(order.id, s, effect, action.movement))]
             if people:
+                flight = capital(d.movement(action.movement))
                 out.append(Breach(order.id, "return_in_transit", tuple(people), under_way.word,
-                                  f"{d.movement(action.movement)} was under way with people "
-                                  f"protected by {d.order(order)} aboard when it took effect "
+                                  f"{flight} was under way with people protected by "
+                                  f"{d.order(order)} aboard when it took effect "
                                   f"({d.time(effect)}) and must return, not go on."))
-    for act in acts:
+    for act in acts if ctx.indexes.notice_orders else ():
         if act.kind != "remove":
             continue
         for oid in ctx.orders_for(act.subject):

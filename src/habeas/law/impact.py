@@ -16,17 +16,10 @@ from habeas.domain import When
 from habeas.errors import NotFoundError
 from habeas.law.certainty import Certainty, Tri, before
 from habeas.law.context import Context
+from habeas.law.state import MovementFacts
 
-
-@dataclass(frozen=True, slots=True)
-class Protected:
-    """A person or group in scope and in custody at the time."""
-
-    id: str
-    kind: Literal["person", "group"]
-    count: int | None
-    certainty: Certainty
-    holders: tuple[str, ...]
+Status = Literal["under_way", "planned"]
+Moving = tuple[str, Status, MovementFacts, Tri]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +27,7 @@ class Reach:
     """A movement under way or planned that carries people in scope."""
 
     movement: str
-    status: Literal["under_way", "planned"]
+    status: Status
     certain: tuple[str, ...]
     possible: tuple[str, ...]
     certainty: Certainty
@@ -53,13 +46,19 @@ class Required:
 
 @dataclass(frozen=True, slots=True)
 class Impact:
+    """Whom the order reaches at ``at``: the ids certainly in scope (``people``) and those
+    possibly in it, counted (a group by its count), where they are held (``holders``: count
+    by holder), the movements that carry them, and what the order requires by when."""
+
     order: str
     at: When
     effect: When | None
     in_force: Certainty | None
-    people: tuple[Protected, ...]
+    people: tuple[str, ...]
+    possible: tuple[str, ...]
     count_certain: int
     count_possible: int
+    holders: dict[str, int]
     movements: tuple[Reach, ...]
     obligations: tuple[Required, ...]
 
@@ -68,77 +67,69 @@ class Impact:
         return body
 
 
-def _subjects(ctx: Context, order_id: str) -> list[str]:
-    scope = ctx.case.orders[order_id].protects
-    found = [*scope.people, *scope.groups]
-    if scope.class_ is not None:
-        found += ctx.indexes.population.reachable(scope.class_)
-    return list(dict.fromkeys(found))
+def _count(ctx: Context, ids: list[str]) -> int:
+    groups = [s for s in ids if s in ctx.case.groups] if ctx.case.groups else []
+    return len(ids) - len(groups) + sum(ctx.case.groups[g].count or 0 for g in groups)
 
 
 def order_impact(ctx: Context, order_id: str, at: When | None) -> Impact:
     if order_id not in ctx.case.orders:
         raise NotFoundError(f"no order {order_id!r}")
-    d = ctx.describe
     order = ctx.case.orders[order_id]
     effect = ctx.force.effect(order_id)
     start = effect or order.issued
     when = at or When(start.latest, start.latest, start.offset)
     in_force = ctx.force.in_force(order_id, when) if effect is not None else Tri.NO
     theory = ctx.interpretation.removal_complete_at
-    people: list[Protected] = []
-    certain_count = possible_count = 0
-    for subject in _subjects(ctx, order_id):
-        states = ctx.state.custody(subject, when, theory)
-        member = ctx.protected(order_id, subject, when)
-        held = Tri.CERTAIN if all(s.holder for s in states) else Tri.POSSIBLE
-        found = min(member, held)
-        if found is Tri.NO:
-            continue
-        count = d.count((subject,)) or 0
-        if found is Tri.CERTAIN:
-            certain_count += count
-        else:
-            possible_count += count
-        people.append(Protected(subject, "group" if subject in ctx.case.groups else "person",
-                                d.count((subject,)), found.word,
-                                tuple(sorted({s.holder for s in states if s.holder}))))
-    protected = {p.id: Tri.CERTAIN if p.certainty == "certain" else Tri.POSSIBLE
-                 for p in people}
-    reach = _reach(ctx, protected, when)
+    moving = _moving(ctx, when)
+    aboard = {s for _, _, facts, _ in moving for s in facts.aboard}
+    reached = ctx.indexes.population.reach(order.protects, when, theory, aboard)
+    reach = _reach(moving, reached.asked)
     return Impact(order_id, when, effect, in_force.word if in_force else None,
-                  tuple(people), certain_count, possible_count, tuple(reach),
-                  tuple(_required(ctx, order_id, effect, reach, people)) if effect else ())
+                  tuple(reached.certain), tuple(reached.possible),
+                  _count(ctx, reached.certain), _count(ctx, reached.possible),
+                  reached.holders, tuple(reach),
+                  tuple(_required(ctx, order_id, effect, reach, reached.certain
+                                  + reached.possible, when)) if effect else ())
 
 
-def _reach(ctx: Context, protected: dict[str, Tri], when: When) -> list[Reach]:
-    movements: dict[str, dict[str, Tri]] = {}
-    for subject, member in protected.items():
-        for mid in ctx.state.aboard_of.get(subject, ()):
-            facts = ctx.state.movements[mid]
-            movements.setdefault(mid, {})[subject] = min(member, facts.aboard[subject])
-    out = []
-    for mid, aboard in sorted(movements.items()):
-        facts = ctx.state.movements[mid]
+def _moving(ctx: Context, when: When) -> list[Moving]:
+    """Movements under way at ``when``, or planned then (a planned time after it, or no
+    departure recorded). A flight the record shows leaving months later was not, for all
+    the record says, planned at ``when``."""
+    out: list[Moving] = []
+    for mid, facts in ctx.state.movements.items():
         under_way = ctx.state.under_way(mid, when)
-        planned = Tri.CERTAIN if facts.us_departure is None else before(
-            when, facts.us_departure.at)
-        status: Literal["under_way", "planned"]
-        if under_way is not Tri.NO:
-            status, sure = "under_way", under_way
-        elif planned is not Tri.NO and not facts.landings:
-            status, sure = "planned", planned
+        planned_at = facts.movement.planned
+        if facts.us_departure is None:
+            planned = Tri.CERTAIN
+        elif planned_at is not None:
+            planned = min(before(when, planned_at), before(when, facts.us_departure.at))
         else:
+            planned = Tri.NO
+        if under_way is not Tri.NO:
+            out.append((mid, "under_way", facts, under_way))
+        elif planned is not Tri.NO and not facts.landings:
+            out.append((mid, "planned", facts, planned))
+    return out
+
+
+def _reach(moving: list[Moving], protected: dict[str, Tri]) -> list[Reach]:
+    """The moving movements that carry people in scope, and how surely."""
+    out = []
+    for mid, status, facts, sure in moving:
+        aboard = {s: min(c, protected[s]) for s, c in facts.aboard.items() if s in protected}
+        if not aboard:
             continue
         certain = tuple(sorted(s for s, c in aboard.items() if c is Tri.CERTAIN))
         possible = tuple(sorted(s for s, c in aboard.items() if c is Tri.POSSIBLE))
         out.append(Reach(mid, status, certain, possible,
                          min(sure, max(aboard.values())).word))
-    return out
+    return sorted(out, key=lambda r: r.movement)
 
 
 def _required(ctx: Context, order_id: str, effect: When, reach: list[Reach],
-              people: list[Protected]) -> list[Required]:
+              people: list[str], when: When) -> list[Required]:
     d = ctx.describe
     out = []
     for directive in ctx.case.orders[order_id].directs:
@@ -153,14 +144,14 @@ def _required(ctx: Context, order_id: str, effect: When, reach: list[Reach],
                                         due or effect,
                                         f"Turn {d.movement(r.movement)} back."))
         elif directive.action == "facilitate_return":
-            away = tuple(p.id for p in people if not any(
-                ctx.case.holders[h].country == "US" for h in p.holders
-                if h in ctx.case.holders))
+            theory = ctx.interpretation.removal_complete_at
+            away = tuple(p for p in people if not any(
+                s.in_us for s in ctx.state.custody(p, when, theory)))
             if away:
                 out.append(Required("facilitate_return", away, None, due,
                                     f"Facilitate the return of {d.subjects(away)}."))
         elif directive.action == "notice_before_removal":
-            out.append(Required("notice_before_removal", tuple(p.id for p in people), None,
+            out.append(Required("notice_before_removal", tuple(people), None,
                                 None, f"At least {directive.hours} hours' notice before any "
                                 "removal" + (f", in {directive.language}"
                                              if directive.language else "") + "."))

@@ -14,6 +14,7 @@ from habeas.domain import When
 from habeas.law.acts import Act
 from habeas.law.certainty import Tri, at_or_before, before
 from habeas.law.context import Context
+from habeas.law.describe import capital
 from habeas.law.evidence import evidence
 from habeas.law.findings import Finding, after, stable_id
 from habeas.law.scope import member
@@ -52,7 +53,7 @@ def _finding(ctx: Context, motion_id: str, subject: str,
     for act in chosen[1:]:
         at = at.hull(act.at)
     least, span = after(motion.filed, at)
-    reason = (f"{d.subject(subject)[0].upper()}{d.subject(subject)[1:]} "
+    reason = (f"{capital(d.subject(subject))} "
               f"{'were' if subject in ctx.case.groups else 'was'} removed at {d.time(at)} "
               f"while motion {motion_id} ({motion.kind}, filed {d.time(motion.filed)}) was "
               f"pending; by policy a pending protective motion is treated as protecting them")

@@ -33,6 +33,7 @@ class ScopeIndex:
         self.scopes = scopes
         self._named: dict[str, list[str]] = defaultdict(list)
         self._classes: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._by_attributes: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
         for sid, scope in scopes.items():
             for subject in (*scope.people, *scope.groups):
                 self._named[subject].append(sid)
@@ -46,13 +47,18 @@ class ScopeIndex:
                    nationality: Iterable[str] = ()) -> list[str]:
         """The ids whose scope may include the subject: named, or a class of its basis and
         nationality."""
-        found = list(self._named.get(subject_id, ()))
-        if self._classes:
-            nationalities = (*nationality, _ANY)
-            for b in (*basis, _ANY):
-                for n in nationalities:
-                    found.extend(self._classes.get((b, n), ()))
-        return list(dict.fromkeys(found)) if len(found) > 1 else found
+        named = self._named.get(subject_id)
+        if not self._classes:
+            return named or []
+        key = (tuple(basis), tuple(nationality))
+        classes = self._by_attributes.get(key)
+        if classes is None:
+            found = [sid for b in (*key[0], _ANY) for n in (*key[1], _ANY)
+                     for sid in self._classes.get((b, n), ())]
+            classes = self._by_attributes[key] = list(dict.fromkeys(found))
+        if not named:
+            return classes
+        return list(dict.fromkeys((*named, *classes)))
 
 def _static(cls: ClassScope, subject: Person | Group, case: Case, at: When) -> Tri:
     """The parts of a class predicate that custody does not change."""

@@ -266,6 +266,8 @@ class CaseState:
         ``exclude`` leaves out the events of the action being judged, so that membership is
         decided as things stood just before it.
         """
+        if subject_id not in self.person_events and subject_id not in self.aboard_of:
+            return frozenset((self.initial(subject_id),))
         changes = sorted(((c, t) for c, t in self._changes(subject_id, theory, movement)
                           if c.event not in exclude),
                          key=lambda ct: (ct[0].at.earliest, ct[0].at.latest, ct[0].event))
@@ -277,6 +279,27 @@ class CaseState:
             elif happened is Tri.POSSIBLE and len(states) < _MAX_STATES:
                 states |= {change.apply(s) for s in states}
         return frozenset(states)
+
+    def history(self, subject_id: str,
+                theory: RemovalComplete) -> tuple[When, When, Custody | None] | None:
+        """``None`` for a subject no event ever moved; else the earliest and latest of its
+        changes and the custody they certainly leave it in (``None`` if one of them only
+        possibly applies to it). What lets a population be judged in bulk."""
+        if subject_id not in self.person_events and subject_id not in self.aboard_of:
+            return None
+        changes = sorted(self._changes(subject_id, theory, None),
+                         key=lambda ct: (ct[0].at.earliest, ct[0].at.latest, ct[0].event))
+        if not changes:
+            return None
+        first = min((c.at for c, _ in changes), key=lambda w: w.earliest)
+        last = max((c.at for c, _ in changes), key=lambda w: w.latest)
+        state: Custody | None = self.initial(subject_id)
+        for change, applies in changes:
+            if applies is not Tri.CERTAIN or state is None:
+                state = None
+                break
+            state = change.apply(state)
+        return first, last, state
 
     def under_way(self, movement_id: str, at: When) -> Tri:
         """Departed from the US and not yet at its final destination (a via stop counts as

@@ -19,16 +19,28 @@ Example: ``national_year(seed=1, scale=0.01)`` is a 1 % year: 5,000 people, 200 
 from __future__ import annotations
 
 import random
+from array import array
 from collections.abc import Callable, Iterator, Mapping, ValuesView
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from habeas.domain import (
-    Authority, Case, ClassScope, Event, Holder, Movement, Order, Period, Person, Place,
-    Prohibition, Scope, When,
+    Authority,
+    Case,
+    ClassScope,
+    Event,
+    Holder,
+    Movement,
+    Order,
+    Period,
+    Person,
+    Place,
+    Prohibition,
+    Scope,
+    When,
 )
 from habeas.domain.orders import Directive
 
@@ -87,6 +99,8 @@ def _span(seconds: float, width: float) -> When:
 
 _EVENT = Event(at=_instant(0), kind="position", movement="f0", lat=0.0, lon=0.0)
 _make_event = _maker(Event, _EVENT)
+_POSITION, _POSITION_SET = dict(_EVENT.__dict__), _EVENT.__pydantic_fields_set__
+_new, _put = object.__new__, object.__setattr__
 
 
 class _Values(ValuesView[Event]):
@@ -102,18 +116,26 @@ class _Values(ValuesView[Event]):
 
 @dataclass
 class EventTable(Mapping[str, Event]):
-    """Ordinary events by id, and position fixes as columns (flight, time, lat, lon)."""
+    """Ordinary events by id, and position fixes as compact columns: the flight (an index
+    into ``flights``), the minute of the year, latitude and longitude."""
 
     regular: dict[str, Event]
-    flight: list[str]
-    minute: list[int]
-    lat: list[float]
-    lon: list[float]
+    flights: list[str]
+    flight: array[int] = field(default_factory=lambda: array("i"))
+    minute: array[int] = field(default_factory=lambda: array("i"))
+    lat: array[float] = field(default_factory=lambda: array("f"))
+    lon: array[float] = field(default_factory=lambda: array("f"))
 
     def position(self, row: int) -> Event:
-        flight = self.flight[row]
-        return _make_event(id=f"{flight}.position.{row}", at=_minute(self.minute[row]),
-                           movement=flight, lat=self.lat[row], lon=self.lon[row])
+        flight = self.flights[self.flight[row]]
+        event = _new(Event)
+        _put(event, "__dict__", {**_POSITION, "id": f"{flight}.position.{row}",
+                                 "at": _minute(self.minute[row]), "movement": flight,
+                                 "lat": self.lat[row], "lon": self.lon[row]})
+        _put(event, "__pydantic_fields_set__", _POSITION_SET)
+        _put(event, "__pydantic_extra__", None)
+        _put(event, "__pydantic_private__", None)
+        return event
 
     def __getitem__(self, key: str) -> Event:
         found = self.regular.get(key)
@@ -121,19 +143,19 @@ class EventTable(Mapping[str, Event]):
             return found
         stem, sep, row = key.rpartition(".position.")
         if not sep or not row.isdigit() or int(row) >= len(self.flight) or \
-                self.flight[int(row)] != stem:
+                self.flights[self.flight[int(row)]] != stem:
             raise KeyError(key)
         return self.position(int(row))
 
     def __iter__(self) -> Iterator[str]:
         yield from self.regular
-        for row, flight in enumerate(self.flight):
-            yield f"{flight}.position.{row}"
+        for row, index in enumerate(self.flight):
+            yield f"{self.flights[index]}.position.{row}"
 
     def __len__(self) -> int:
         return len(self.regular) + len(self.flight)
 
-    def values(self) -> _Values:  # type: ignore[override]
+    def values(self) -> _Values:
         return _Values(self)
 
 
@@ -149,14 +171,15 @@ def _world() -> tuple[dict[str, Place], dict[str, Holder], dict[str, Authority]]
                     for c in FOREIGN})
     kinds = {"title8": "title8_final_order", "expedited": "expedited_removal",
              "reinstatement": "reinstatement", "aea": "proclamation"}
-    authorities = {k: Authority(id=k, kind=v) for k, v in kinds.items()}  # type: ignore[arg-type]
+    authorities = {k: Authority.model_validate({"id": k, "kind": v}) for k, v in kinds.items()}
     return places, holders, authorities
 
 
 def _people(rng: random.Random, count: int) -> dict[str, Person]:
     make = _maker(Person, Person(id="p0", name="p0", nationality=("MX",), basis=("title8",),
                                  held_by="ice-D-00", birth_year=1990))
-    names, weights = zip(*BASES, strict=True)
+    names = [name for name, _ in BASES]
+    weights = [weight for _, weight in BASES]
     people = {}
     for i in range(count):
         pid = f"p{i}"
@@ -179,7 +202,7 @@ def _flights(rng: random.Random, people: dict[str, Person], count: int, per_flig
     make_movement = _maker(Movement, Movement(id="f0", from_="us0", to="mx", carries=("p0",)))
     movements: dict[str, Movement] = {}
     regular: dict[str, Event] = {}
-    table = EventTable(regular, [], [], [], [])
+    table = EventTable(regular, [])
     fixes = positions // max(count, 1)
     for i in range(count):
         country = FOREIGN[i % len(FOREIGN)]
@@ -187,10 +210,12 @@ def _flights(rng: random.Random, people: dict[str, Person], count: int, per_flig
         carries = tuple(pool.pop() for _ in range(min(per_flight, len(pool))))
         fid = f"f{i}"
         origin = f"us{rng.randrange(40)}"
+        table.flights.append(fid)
         movements[fid] = make_movement(id=fid, from_=origin, to=country.lower(),
                                        flight=f"HAB{i}", carries=carries)
         start = 60.0 * rng.randrange(SECONDS_IN_YEAR // 60 - 1_440)
-        steps = (("departed", start, 60, {"place": origin}),
+        steps: tuple[tuple[str, float, float, dict[str, str]], ...] = (
+                 ("departed", start, 60, {"place": origin}),
                  ("exited_us", start + rng.uniform(600, 3_600), 600, {}),
                  ("landed", start + rng.uniform(7_200, 14_400), 300,
                   {"place": country.lower()}),
@@ -201,20 +226,18 @@ def _flights(rng: random.Random, people: dict[str, Person], count: int, per_flig
             regular[eid] = _make_event(id=eid, kind=kind, at=_span(at, width), movement=fid,
                                        lat=None, lon=None, **extra)
         for k in range(fixes):
-            table.flight.append(fid)
+            table.flight.append(i)
             table.minute.append(int(start // 60) + k + 1)
             table.lat.append(26.0 - k * 0.05)
             table.lon.append(-97.0 + k * 0.05)
     return movements, table
 
 
-def _orders(rng: random.Random, people: dict[str, Person], movements: dict[str, Movement],
-            count: int, class_wide: int, active_from: float | None) -> dict[str, Order]:
+def _orders(rng: random.Random, people: dict[str, Person], count: int, class_wide: int,
+            active_from: float | None) -> dict[str, Order]:
     """Individual stays and withholding grants (most), vacaturs of some, and a few dozen
     class-wide orders. With ``active_from``, every order takes effect before that time and
     none expires or is vacated: all are in force (the guard benchmark)."""
-    on_flight = {pid: mid for mid, m in movements.items() for pid in m.carries}
-    departed = {mid: rng.uniform(0, SECONDS_IN_YEAR) for mid in movements}
     stay = _maker(Order, Order(id="o", court="Immigration Court", kind="stay_of_removal",
                                form="written", issued=_instant(0),
                                protects=Scope(people=("p0",)),
@@ -260,7 +283,6 @@ def _orders(rng: random.Random, people: dict[str, Person], movements: dict[str, 
             issued=_span(when, 180), protects=Scope(class_=cls), forbids=forbids,
             directs=(Directive(action="return_in_transit"),) if j % 4 == 0 else (),
             expires=None if active_from else Period(days=14))
-    del on_flight, departed
     return orders
 
 
@@ -279,7 +301,7 @@ def national_year(seed: int = 0, scale: float = 1.0, *, people: int = 500_000,
     n_flights = int(flights * scale)
     movements, table = _flights(rng, subjects, n_flights, per_flight,
                                 max(0, int(events * scale) - 4 * n_flights))
-    order_map = _orders(rng, subjects, movements, max(class_wide + 1, int(orders * scale)),
+    order_map = _orders(rng, subjects, max(class_wide + 1, int(orders * scale)),
                         class_wide, active_from)
     return Case(title=f"Synthetic national year (seed {seed}, scale {scale})",
                 timezone="America/New_York", places=places, holders=holders,

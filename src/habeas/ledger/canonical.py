@@ -21,9 +21,20 @@ import rfc8785
 from habeas.errors import Problem, ValidationError
 
 MAX_SAFE_INTEGER = 2**53 - 1
-_encode = json.JSONEncoder(
-    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-).encode
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+# CPython's C encoder built once: sorted keys, compact separators, non-ASCII kept, no
+# circular-reference bookkeeping (drafts are trees). ``json.dumps`` rebuilds it per call.
+_c_encode = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    None, _refuse, json.encoder.encode_basestring, None, ":", ",", True, False, False)
+
+
+def _encode(value: Any) -> str:
+    return "".join(_c_encode(value, 0))
 
 
 def _plain(value: Any) -> bool:

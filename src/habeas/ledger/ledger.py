@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from habeas.errors import HabeasError, IntegrityError, NotFoundError, Problem, ValidationError
+from habeas.errors import (
+    HabeasError,
+    IntegrityError,
+    NotFoundError,
+    Problem,
+    ValidationError,
+    VerificationError,
+)
 from habeas.ledger import keys, merkle
 from habeas.ledger.checkpoint import Checkpoint
 from habeas.ledger.note import Signer, Verifier
@@ -25,11 +32,15 @@ from habeas.ledger.records import (
 )
 from habeas.ledger.rotation import key_chain, refuse_reserved
 from habeas.ledger.sequencer import GroupCommit, Request
-from habeas.ledger.store import Node, Row, Store, Writer, open_store
+from habeas.ledger.store import Node, Row, Store, Writer, open_store, parse_store_url
 from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
 
 Clock = Callable[[], datetime]
 FORMAT_VERSION = "1"
+CACHED_LEVEL = 8
+"""Subtrees of 256 leaves or more are few (n/256), shared by many proofs and immutable once
+stored, so they are kept in memory (up to ``CACHE_LIMIT``); lower ones are read each time."""
+CACHE_LIMIT = 200_000
 
 
 def system_clock() -> datetime:
@@ -58,6 +69,9 @@ class Ledger:
         self._signer = signer
         self._clock = clock
         self._group: GroupCommit[_Batch] = GroupCommit(self._commit)
+        self._tree: tuple[int, list[tuple[int, bytes]]] = (-1, [])
+        self._notes: dict[int, str] = {}  # issued checkpoints by size: immutable, so cached
+        self._nodes: dict[merkle.Key, bytes] = {}
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -83,7 +97,15 @@ class Ledger:
     def open(cls, url: str, key_path: str | os.PathLike[str] | None = None,
              clock: Clock = system_clock) -> Ledger:
         """Open an existing ledger; the signing key is read only when a checkpoint is signed."""
-        return cls(open_store(url), keys.default_key_path(url, key_path), clock)
+        backend, target = parse_store_url(url)
+        if backend == "sqlite" and target != ":memory:" and not Path(target).exists():
+            raise NotFoundError(f"database {url}: no such file (run `habeas init`)")
+        store = open_store(url)
+        try:
+            return cls(store, keys.default_key_path(url, key_path), clock)
+        except BaseException:
+            store.close()
+            raise
 
     def close(self) -> None:
         self.store.close()
@@ -120,8 +142,7 @@ class Ledger:
 
     def _commit(self, requests: list[Request[_Batch]]) -> None:
         with self.store.writer() as writer:
-            size = writer.size()
-            last = writer.last_recorded_at()
+            size, last = writer.head()
             recorded_at = format_time(self._clock())
             if last is not None and last > recorded_at:
                 recorded_at = last  # the wall clock stepped back: time in the log never does
@@ -130,7 +151,7 @@ class Ledger:
                       if p.draft.idempotency_key is not None]
             known = writer.by_idempotency_keys(wanted) if wanted else {}
             nodes: list[Node] = []
-            tree = _frontier(writer, size, nodes)
+            tree = self._frontier(writer, size, nodes)
             rows: list[Row] = []
             pending: dict[str, tuple[Record, bytes]] = {}
             for request in requests:
@@ -145,6 +166,23 @@ class Ledger:
                     pending = mark[4]
             if rows:
                 writer.insert(rows, nodes)
+        self._tree = (tree.size, list(tree.stack))  # committed: valid until another writer
+
+    def _frontier(self, writer: Writer, size: int, nodes: list[Node]) -> merkle.CompactRange:
+        """The tree's frontier at ``size``: remembered from our last commit when nobody has
+        appended since (the log only grows, so equal sizes mean equal trees), else read."""
+        def store(level: int, index: int, digest: bytes) -> None:
+            nodes.append(Node(level, index, digest))
+
+        if self._tree[0] == size:
+            return merkle.CompactRange(size, list(self._tree[1]), store)
+        keys_ = merkle.root_keys(size)
+        found = writer.hashes(keys_)
+        missing = [key for key in keys_ if key not in found]
+        if missing:
+            raise IntegrityError(f"the stored tree lacks node {missing[0]} at size {size}; "
+                                 "run `habeas verify`")
+        return merkle.CompactRange.from_frontier(size, [found[key] for key in keys_], store)
 
     def _place(self, batch: _Batch, tree: merkle.CompactRange, rows: list[Row],
                recorded_at: str, moment: datetime, known: dict[str, Row],
@@ -232,19 +270,35 @@ class Ledger:
         """The Merkle root at ``size`` (default: now), from O(log n) stored subtrees."""
         size = self._size_or_current(size)
         keys_ = merkle.root_keys(size)
-        found = self.store.hashes(keys_)
+        found = self._hashes(keys_)
         return merkle.fold([found[key] for key in keys_])
 
+    def _hashes(self, keys: list[merkle.Key]) -> dict[merkle.Key, bytes]:
+        """Node hashes from the cache of high subtrees, the rest in one query."""
+        cache = self._nodes
+        found = {key: cache[key] for key in keys if key in cache}
+        if len(found) < len(keys):
+            fetched = self.store.hashes([key for key in keys if key not in found])
+            found.update(fetched)
+            if len(cache) > CACHE_LIMIT:
+                cache.clear()
+            cache.update((key, h) for key, h in fetched.items() if key[0] >= CACHED_LEVEL)
+        return found
+
     def inclusion_proof(self, seq: int, size: int | None = None) -> InclusionProof:
+        """Proof of ``seq`` in the tree of ``size`` (default: now) with its checkpoint.
+
+        One query for the O(log n) nodes; the root is the one the path leads to, checked
+        against the signed checkpoint of that size (or, if none exists yet, against the
+        stored tree before it is signed)."""
         size = self._size_or_current(size)
         if not 0 <= seq < size:
             raise NotFoundError(f"seq {seq}: not in the tree of size {size}")
         groups = merkle.inclusion_keys(seq, size)
-        wanted = [(0, seq), *merkle.root_keys(size), *(k for g in groups for k in g)]
-        found = self.store.hashes(wanted)
-        root = merkle.fold([found[key] for key in merkle.root_keys(size)])
-        return InclusionProof(seq, size, found[(0, seq)],
-                              tuple(merkle.assemble(groups, found)), root,
+        found = self._hashes([(0, seq), *(k for g in groups for k in g)])
+        path = tuple(merkle.assemble(groups, found))
+        root = merkle.root_from_inclusion(seq, size, found[(0, seq)], path)
+        return InclusionProof(seq, size, found[(0, seq)], path, root,
                               self._checkpoint_note(size, root))
 
     def consistency_proof(self, old_size: int, new_size: int | None = None
@@ -254,7 +308,7 @@ class Ledger:
             raise NotFoundError(f"tree size {old_size}: must be between 0 and {new_size}")
         groups = merkle.consistency_keys(old_size, new_size)
         old_keys, new_keys = merkle.root_keys(old_size), merkle.root_keys(new_size)
-        found = self.store.hashes([*old_keys, *new_keys, *(k for g in groups for k in g)])
+        found = self._hashes([*old_keys, *new_keys, *(k for g in groups for k in g)])
         new_root = merkle.fold([found[key] for key in new_keys])
         return ConsistencyProof(old_size, new_size, merkle.fold([found[k] for k in old_keys]),
                                 new_root, tuple(merkle.assemble(groups, found)),
@@ -266,11 +320,21 @@ class Ledger:
         return self._checkpoint_note(size, self.root(size))
 
     def _checkpoint_note(self, size: int, root: bytes) -> str:
-        stored = self.store.checkpoint_at(size)
-        if stored is not None:
-            return stored
-        note = Checkpoint(self.origin, size, root).sign(self._signing_key())
-        self.store.add_checkpoint(size, note, format_time(self._clock()))
+        """The signed checkpoint for ``size``, issued and stored if there is none yet; the
+        root a proof leads to must be the one it commits to."""
+        note = self._notes.get(size) or self.store.checkpoint_at(size)
+        if note is None:
+            if root != self.root(size):
+                raise VerificationError(f"the stored tree is inconsistent at size {size}; "
+                                        "run `habeas verify`")
+            note = Checkpoint(self.origin, size, root).sign(self._signing_key())
+            self.store.add_checkpoint(size, note, format_time(self._clock()))
+        elif Checkpoint.parse(note.partition("\n\n")[0] + "\n").root != root:
+            raise VerificationError(f"the stored tree disagrees with the signed checkpoint "
+                                    f"of size {size}; run `habeas verify`")
+        if len(self._notes) >= 1024:
+            self._notes.clear()
+        self._notes[size] = note
         return note
 
     def check_signing_key(self) -> str:
@@ -302,18 +366,6 @@ class Ledger:
         earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
         return verify_log(self.store, key_chain(self.store, self._verifier), self.origin,
                           checkpoint, progress)
-
-
-def _frontier(writer: Writer, size: int, nodes: list[Node]) -> merkle.CompactRange:
-    keys_ = merkle.root_keys(size)
-    found = writer.hashes(keys_)
-    missing = [key for key in keys_ if key not in found]
-    if missing:
-        raise IntegrityError(f"the stored tree lacks node {missing[0]} at size {size}; "
-                             "run `habeas verify`")
-    return merkle.CompactRange.from_frontier(
-        size, [found[key] for key in keys_],
-        lambda level, index, digest: nodes.append(Node(level, index, digest)))
 
 
 def _prepare(drafts: Sequence[RecordDraft]) -> list[Prepared]:

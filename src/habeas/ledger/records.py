@@ -139,11 +139,6 @@ class Record:
                    leaf_hash=leaf_hash)
 
 
-_HEAD = ("actor", "corrects", "idempotency_key", "kind", "occurred_at", "payload")
-"""The leaf keys that sort before ``recorded_at``; ``retracts``, ``seq`` and ``source``
-sort after it, in that order."""
-
-
 @dataclass(frozen=True)
 class Prepared:
     """A validated draft, encoded once, before the sequencer gives it a seq and a time.
@@ -164,13 +159,14 @@ class Prepared:
         """Encode a draft that ``validate`` passed; a value JSON cannot hold is reported
         with its path."""
         content = draft.content()
+        source = content.pop("source")
+        content.pop("retracts", None)  # what is left sorts before "recorded_at"
         try:
-            return cls(draft, canonical_bytes({k: content[k] for k in _HEAD if k in content}),
-                       canonical_bytes(content["source"]))
+            return cls(draft, canonical_bytes(content), canonical_bytes(source))
         except ValidationError as error:
             problems: list[Problem] = []
             _check_json(_join(path, "payload"), content["payload"], problems)
-            _check_json(_join(path, "source"), content["source"], problems)
+            _check_json(_join(path, "source"), source, problems)
             raise ValidationError(problems or [Problem(path, error.problems[0].value,
                                                        error.problems[0].rule)]) from None
 

@@ -101,6 +101,8 @@ def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
             progress(expected, size)
     if expected != size:
         raise VerificationError("record missing or out of place", seq=expected)
+    if stops and tree.root() not in roots[stops[0]]:  # only a checkpoint of the empty log
+        raise VerificationError("the signed checkpoint of the empty log has another root")
     keys = merkle.root_keys(size)
     found = store.hashes(keys)
     if any(key not in found for key in keys) or merkle.fold([found[k] for k in keys]) != \

@@ -17,13 +17,14 @@ from typing import Any
 
 from habeas.bundle.load import load_bundle
 from habeas.bundle.records import case_from_records, import_case
-from habeas.domain import SECTIONS, Case
+from habeas.domain import SECTIONS, Case, When
 from habeas.errors import Problem, ValidationError
+from habeas.law.interpretation import Interpretation
 from habeas.ledger import Ledger
 from habeas.reports.assemble import assemble
 from habeas.reports.model import Report
 from habeas.reports.proofs import prove
-from habeas.reports.readings import MATRIX, Reading
+from habeas.reports.readings import MATRIX
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ def open_case(bundle: Path | None = None, db: str | None = None,
     """The case and the ledger behind it, open for proofs while the report is made."""
     if (bundle is None) == (db is None):
         raise ValidationError(Problem("", None, "give either a bundle file or --db, not both"))
+    if bundle is not None and known_at is not None:
+        raise ValidationError(Problem("--known-at", known_at.isoformat(), "a bundle has no "
+                                      "recorded time; read a ledger (--db) as of a time"))
     if db is not None:
         ledger = Ledger.open(db)
         origin = f"ledger {db}"
@@ -59,17 +63,16 @@ def open_case(bundle: Path | None = None, db: str | None = None,
         ledger.close()
 
 
-def audit_all(case: Case, as_of: datetime | None = None) -> dict[Reading, dict[str, Any]]:
+def audit_all(case: Case, as_of: When | None = None) -> dict[Interpretation, dict[str, Any]]:
     """The engine's audit under every reading, as the JSON of DESIGN.md."""
-    from habeas.law import Engine, Interpretation
+    from habeas.law import Engine
 
     engine = Engine(case)
-    return {reading: engine.audit(as_of, Interpretation(**reading.to_json())).to_json()
-            for reading in MATRIX}
+    return {reading: engine.audit(as_of, reading).to_json() for reading in MATRIX}
 
 
-def build_report(opened: Opened, audits: Mapping[Reading, Mapping[str, Any]], *,
-                 primary: Reading, tz: str, prepared: str) -> Report:
+def build_report(opened: Opened, audits: Mapping[Interpretation, Mapping[str, Any]], *,
+                 primary: Interpretation, tz: str, prepared: str) -> Report:
     """The report's content with its verification appendix."""
     report = assemble(opened.case, audits, primary=primary, tz=tz, origin=opened.origin,
                       prepared=prepared)

@@ -6,9 +6,9 @@ orders, which findings, a proof per cited record) without parsing a PDF.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from habeas.reports.readings import Reading
+from habeas.law.interpretation import Interpretation
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,6 @@ class Cell:
 
     certainty: str
     after_effect: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,8 @@ class FindingRow:
     people: str
     count: int | None
     cells: tuple[Cell | None, ...]  # aligned with Report.readings
-    reason: str
+    reason: str  # under the primary reading, or the first reading that finds it
+    other_reasons: tuple[tuple[str, str, str], ...]  # (readings, certainty, reason)
     evidence: tuple[Evidence, ...]
 
     def under(self, index: int) -> Cell | None:
@@ -92,6 +92,7 @@ class StatementRow:
     sources: tuple[str, ...]
     verdicts: tuple[str | None, ...]  # aligned with Report.readings
     findings: tuple[tuple[int, ...], ...]  # finding numbers behind each verdict
+    reason: str  # the engine's, under the primary reading
     seq: int | None
     checkable: bool  # it asserts something of the record (compliance with named orders)
 
@@ -137,11 +138,12 @@ class Appendix:
 @dataclass(frozen=True)
 class Report:
     title: str
+    dockets: tuple[str, ...]  # the courts and case numbers of the orders
     timezone: str
     prepared: str
     origin: str  # where the case was read from
-    primary: Reading
-    readings: tuple[Reading, ...]
+    primary: Interpretation
+    readings: tuple[Interpretation, ...]
     movements: tuple[MovementRow, ...]
     orders: tuple[OrderRow, ...]
     findings: tuple[FindingRow, ...]
@@ -150,7 +152,6 @@ class Report:
     timeline_svg: str
     map_svg: str
     appendix: Appendix | None = None
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def primary_index(self) -> int:

@@ -1,45 +1,26 @@
-"""The six readings of the law a report sets side by side.
+"""The six readings of the law a report sets side by side, in words for a reader.
 
-Where the parties disagree (does the oral order bind? is a removal complete at take-off, at
-the border, or at the hand-over?) the report never picks one silently: it runs the audit
-under every combination and shows each finding's certainty under each.
+The engine takes the reading as a parameter (``habeas.law.Interpretation``); the report runs
+the audit under every one of ``MATRIX`` and never picks one silently: the primary reading
+only orders the summary.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from habeas.law.interpretation import ALL, Interpretation
 
-Effect = Literal["oral", "written"]
-Completion = Literal["departure", "exit_territory", "custody_transfer"]
+MATRIX: tuple[Interpretation, ...] = ALL
+DEFAULT = Interpretation()
 
-EFFECTS: tuple[Effect, ...] = ("oral", "written")
-COMPLETIONS: tuple[Completion, ...] = ("departure", "exit_territory", "custody_transfer")
-
-_COMPLETION_WORDS = {"departure": "departure", "exit_territory": "leaving US territory",
-                     "custody_transfer": "custody transfer"}
+_COMPLETION = {"departure": "departure", "exit_territory": "leaving US territory",
+               "custody_transfer": "custody transfer"}
 
 
-@dataclass(frozen=True, order=True)
-class Reading:
-    """One interpretation: when an order binds, and when a removal is complete."""
-
-    effect: Effect
-    removal_complete_at: Completion
-
-    @property
-    def label(self) -> str:
-        """``oral order binds; removal complete at custody transfer``."""
-        return (f"{self.effect} order binds; removal complete at "
-                f"{_COMPLETION_WORDS[self.removal_complete_at]}")
-
-    @property
-    def completion_label(self) -> str:
-        return _COMPLETION_WORDS[self.removal_complete_at]
-
-    def to_json(self) -> dict[str, str]:
-        return {"effect": self.effect, "removal_complete_at": self.removal_complete_at}
+def completion(reading: Interpretation) -> str:
+    """``custody transfer``: when a removal is complete under this reading."""
+    return _COMPLETION[reading.removal_complete_at]
 
 
-MATRIX: tuple[Reading, ...] = tuple(Reading(e, c) for e in EFFECTS for c in COMPLETIONS)
-DEFAULT = Reading("oral", "custody_transfer")
+def label(reading: Interpretation) -> str:
+    """``oral order binds; removal complete at custody transfer``."""
+    return f"{reading.effect} order binds; removal complete at {completion(reading)}"

@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from habeas.reports import readings
 from habeas.reports.model import Report
 
 VERIFICATION_FILE = "verification.json"
@@ -24,6 +25,8 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("habeas.reports", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["svg"] = _trusted_svg
+    env.filters["reading"] = readings.label
+    env.filters["completion"] = readings.completion
     return env
 
 

@@ -71,9 +71,6 @@ class Principal:
         """Counsel sees only its clients and what touches them."""
         return self.role is Role.counsel
 
-    def sees_person(self, person_id: str) -> bool:
-        return not self.scoped or person_id in self.people
-
 
 #: Whoever calls without a token; only anonymous routes admit them.
 ANONYMOUS = Principal(token_id="", name="anonymous", role=Role.public)

@@ -12,10 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from habeas.api.auth import Svc, needs
 from habeas.api.models import ObjectId
-from habeas.api.routes.law import Interpretation
+from habeas.api.routes.law import Reading
 from habeas.errors import Problem, ValidationError
 from habeas.service import Permission
-from habeas.service.core import ALL_READINGS
 from habeas.web.forms import EVENT_KINDS, ORDER_KINDS, ZONES, event_payload, order_payload
 from habeas.web.ratelimit import SignInLimiter
 from habeas.web.render import page
@@ -87,11 +86,11 @@ def dashboard(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
 
 
 @router.get("/orders/{order_id}", **needs(Permission.read))
-def order(request: Request, svc: Svc, session: PageSession, reading: Interpretation,
+def order(request: Request, svc: Svc, session: PageSession, reading: Reading,
           order_id: ObjectId) -> HTMLResponse:
     view = svc.order_view(session.principal, order_id, reading)
     return page(request, "order.html", title=f"Order {order_id}", view=view, reading=reading,
-                readings=ALL_READINGS, case=svc.case())
+                case=svc.case())
 
 
 @router.get("/people/{person_id}", **needs(Permission.read))
@@ -119,8 +118,8 @@ def timeline(request: Request, svc: Svc, session: PageSession,
 
 @router.get("/audit", **needs(Permission.read))
 def audit(request: Request, svc: Svc, session: PageSession,
-          reading: Interpretation) -> HTMLResponse:
-    return page(request, "audit.html", title="Audit", reading=reading, readings=ALL_READINGS,
+          reading: Reading) -> HTMLResponse:
+    return page(request, "audit.html", title="Audit", reading=reading, case=svc.case(),
                 audit=svc.audit(session.principal, reading),
                 matrix=svc.matrix(session.principal))
 

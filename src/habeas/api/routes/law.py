@@ -10,36 +10,40 @@ from pydantic import AwareDatetime
 
 from habeas.api.auth import Svc, Who, needs
 from habeas.api.models import CheckIn, ObjectId
-from habeas.service import Permission, Reading
+from habeas.law import Interpretation
+from habeas.service import Permission
 
 router = APIRouter(prefix="/api", tags=["law"])
 
 
 def reading(effect: Literal["oral", "written"] = "oral",
             removal_complete_at: Literal["departure", "exit_territory",
-                                         "custody_transfer"] = "custody_transfer") -> Reading:
+                                         "custody_transfer"] = "custody_transfer"
+            ) -> Interpretation:
     """The interpretation, from the query string (DESIGN.md, "Interpretations")."""
-    return Reading(effect, removal_complete_at)
+    return Interpretation(effect=effect, removal_complete_at=removal_complete_at)
 
 
-Interpretation = Annotated[Reading, Depends(reading)]
+Reading = Annotated[Interpretation, Depends(reading)]
 
 
 @router.post("/check", **needs(Permission.guard))
 def check(body: CheckIn, svc: Svc, who: Who) -> Any:
     """The guard: may this action be taken at this time? Deny overrides allow."""
-    return svc.check(who, body.action, body.at, Reading(body.effect, body.removal_complete_at))
+    return svc.check(who, body.action, body.at,
+                     Interpretation(effect=body.effect,
+                                    removal_complete_at=body.removal_complete_at))
 
 
 @router.get("/orders/{order_id}/impact", **needs(Permission.read))
-def impact(svc: Svc, who: Who, interpretation: Interpretation,
+def impact(svc: Svc, who: Who, interpretation: Reading,
            order_id: ObjectId) -> Any:
     """People in scope, movements that must turn back, obligations with deadlines."""
     return svc.impact(who, order_id, interpretation)
 
 
 @router.get("/audit", **needs(Permission.read))
-def audit(svc: Svc, who: Who, interpretation: Interpretation,
+def audit(svc: Svc, who: Who, interpretation: Reading,
           as_of: AwareDatetime | None = None) -> dict[str, Any]:
     """Findings under one interpretation (counsel: about its clients only)."""
     return svc.audit(who, interpretation, as_of)

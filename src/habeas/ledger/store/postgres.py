@@ -65,14 +65,10 @@ class _Writer:
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self._conn = conn
 
-    def size(self) -> int:
-        row = self._conn.execute("SELECT max(seq) FROM records").fetchone()
-        return 0 if row is None or row[0] is None else int(row[0]) + 1
-
-    def last_recorded_at(self) -> str | None:
-        row = self._conn.execute(
-            "SELECT recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-        return None if row is None else str(row[0])
+    def head(self) -> tuple[int, str | None]:
+        found = self._conn.execute(
+            "SELECT seq, recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, None) if found is None else (int(found[0]) + 1, str(found[1]))
 
     def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
         return _hashes(self._conn, keys)
@@ -172,7 +168,7 @@ class PostgresStore:
 
     def size(self) -> int:
         with self._read() as conn:
-            return _Writer(conn).size()
+            return _Writer(conn).head()[0]
 
     def row(self, seq: int) -> Row | None:
         with self._read() as conn:

@@ -4,6 +4,7 @@ appending at once queue instead of failing half-way."""
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -60,14 +61,10 @@ class _Writer:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    def size(self) -> int:
-        (last,) = self._conn.execute("SELECT max(seq) FROM records").fetchone()
-        return 0 if last is None else int(last) + 1
-
-    def last_recorded_at(self) -> str | None:
+    def head(self) -> tuple[int, str | None]:
         found = self._conn.execute(
-            "SELECT recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-        return None if found is None else str(found[0])
+            "SELECT seq, recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, None) if found is None else (int(found[0]) + 1, str(found[1]))
 
     def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
         return _hashes(self._conn, keys)
@@ -85,30 +82,32 @@ class _Writer:
 
     def insert(self, rows: Sequence[Row], nodes: Sequence[Node]) -> None:
         self._conn.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", rows)
-        self._conn.executemany("INSERT INTO nodes VALUES (?, ?, ?)", nodes)
+        if nodes:
+            self._conn.executemany("INSERT INTO nodes VALUES (?, ?, ?)", nodes)
 
 
 _ROW = "seq, recorded_at, kind, idempotency_key, body, leaf_hash"
 
 
+@functools.lru_cache(maxsize=256)
+def _hashes_sql(leaves: int, inner: int) -> str:
+    """The lookup statement for that many leaves and inner nodes (cached: its text is also
+    the key of SQLite's prepared-statement cache)."""
+    parts = ["SELECT level, idx, hash FROM nodes WHERE level = ? AND idx = ?"] * inner
+    if leaves:
+        parts.append(f"SELECT 0, seq, leaf_hash FROM records WHERE seq IN "
+                     f"({','.join('?' * leaves)})")
+    return " UNION ALL ".join(parts)
+
+
 def _hashes(conn: sqlite3.Connection, keys: Sequence[Key]) -> dict[Key, bytes]:
     """Fetch node hashes in one statement; level 0 comes from the records themselves."""
-    found: dict[Key, bytes] = {}
     if not keys:
-        return found
-    leaves = [index for level, index in keys if level == 0]
-    inner = [(level, index) for level, index in keys if level > 0]
-    parts, params = [], []
-    if leaves:
-        parts.append("SELECT 0, seq, leaf_hash FROM records WHERE seq IN "
-                     f"({','.join('?' * len(leaves))})")
-        params.extend(leaves)
-    for level, index in inner:
-        parts.append("SELECT level, idx, hash FROM nodes WHERE level = ? AND idx = ?")
-        params.extend((level, index))
-    for level, index, digest in conn.execute(" UNION ALL ".join(parts), params):
-        found[(level, index)] = bytes(digest)
-    return found
+        return {}
+    params = [part for key in keys if key[0] for part in key]
+    leaves = [index for level, index in keys if not level]
+    rows = conn.execute(_hashes_sql(len(leaves), len(params) // 2), params + leaves)
+    return {(level, index): digest for level, index, digest in rows}
 
 
 class SQLiteStore:
@@ -181,7 +180,7 @@ class SQLiteStore:
 
     def size(self) -> int:
         with self._read() as conn:
-            return _Writer(conn).size()
+            return _Writer(conn).head()[0]
 
     def row(self, seq: int) -> Row | None:
         with self._read() as conn:

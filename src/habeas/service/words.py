@@ -1,0 +1,49 @@
+"""Lines a reader recognises, and the order in which vague times are shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from habeas.domain import Case, Order, When
+
+EVENT_ORDER = ("notice_given", "boarded", "struck", "departed", "position", "exited_us",
+               "entered_us", "diverted", "landed", "custody_transferred", "returned", "released")
+
+
+def chronological(when: When, kind: str = "") -> tuple[datetime, datetime, int]:
+    """Sort vague times by their middle ("landed 19:30-21:50" after "departed 19:36"), and
+    events of one interval in the order they must happen: landed before handed over."""
+    rank = EVENT_ORDER.index(kind) if kind in EVENT_ORDER else len(EVENT_ORDER)
+    return when.earliest + (when.latest - when.earliest) / 2, when.earliest, rank
+
+
+def label(case: Case, section: str, obj: Any) -> str:
+    """One line a reader recognises: "GXA6143 departed Valley International Airport"."""
+    match section:
+        case "orders":
+            return f"{obj.id}: {obj.court}, {obj.kind.replace('_', ' ')} ({obj.form})"
+        case "events":
+            movement = case.movements.get(obj.movement or "")
+            subject = (movement.flight or movement.id) if movement else ", ".join(obj.people)
+            place = case.places.get(obj.place or "")
+            holder = case.holders.get(obj.to or "")
+            where = f" at {place.name.split(',')[0]}" if place else ""
+            to = f" to {holder.name}" if holder else (f" to {obj.to}" if obj.to else "")
+            return f"{subject} {obj.kind.replace('_', ' ')}{where}{to}"
+        case "statements":
+            return f"{obj.speaker}: “{obj.text}”"
+        case "notices":
+            return f"{obj.party} knew of {obj.order}"
+    return str(obj.id)
+
+
+def obligation_summary(case: Case, order: Order, due: Mapping[str, Any]) -> str:
+    """"tro-x: return in transit GXA6143, due 2025-03-15 18:48 EDT"."""
+    movement = case.movements.get(due.get("movement") or "")
+    target = (movement.flight or movement.id) if movement else ", ".join(due["people"])
+    deadline = When.parse(due["due"], None).format(ZoneInfo(case.timezone)) if due.get(
+        "due") else "no deadline set"
+    return f"{order.id}: {due['kind'].replace('_', ' ')} {target}, due {deadline}"
