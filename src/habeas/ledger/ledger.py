@@ -360,12 +360,12 @@ class Ledger:
         """Every checkpoint note issued so far, oldest first."""
         return [note for _, note in self.store.checkpoints()]
 
-    def verify(self, checkpoint: str | None = None, progress: ProgressFn | None = None
-               ) -> VerifyReport:
+    def verify(self, checkpoint: str | None = None, progress: ProgressFn | None = None,
+               deep: bool = False) -> VerifyReport:
         """Recompute every leaf and the root; check every stored checkpoint and, if given, an
         earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
         return verify_log(self.store, key_chain(self.store, self._verifier), self.origin,
-                          checkpoint, progress)
+                          checkpoint, progress, deep)
 
 
 def _prepare(drafts: Sequence[RecordDraft]) -> list[Prepared]:
