@@ -158,8 +158,13 @@ def test_counsel_sees_only_its_client(api: Api) -> None:
     orders = {o["id"] for o in api.get("/api/orders", "counsel").json()}
     assert orders == {"withholding-2019", "facilitate-apr10"}
     assert api.get("/api/orders/tro-class-oral/impact", "counsel").status_code == 404
-    findings = api.get("/api/audit", "counsel").json()["findings"]
+    audit = api.get("/api/audit", "counsel").json()
+    findings = audit["findings"]
     assert findings and all("abrego-garcia" in f["people"] for f in findings)
+    assert all("abrego-garcia" in o["people"] for o in audit["obligations"])
+    assert audit["statements"] == audit["agreements"] == []
+    rows = api.get("/api/audit/matrix", "counsel").json()["rows"]
+    assert rows and all("abrego-garcia" in r["people"] for r in rows)
     assert len(api.get("/api/audit").json()["findings"]) > len(findings)
     assert api.get("/api/statements", "counsel").status_code == 403
 
@@ -180,3 +185,30 @@ def test_the_guard_denies_what_an_order_forbids(any_api: Api) -> None:
         ("subjects[0]", "nobody", "no person or group with this id")]
     naive = c.post("/api/check", json={**body, "at": "2025-03-15T19:30:00"}, headers=headers)
     assert naive.status_code == 422 and problems(naive)[0][0] == "at"
+
+
+def test_counsel_acknowledges_only_orders_about_its_clients(api: Api) -> None:
+    order = {"id": "tro-jgg", "court": "D.D.C.", "kind": "tro", "form": "oral",
+             "issued": "2026-01-05T08:00:00+00:00", "protects": {"people": ["jgg"]},
+             "forbids": ["remove"]}
+    api.client.post("/api/orders", json={"order": order, "parties": ["DOJ"]},
+                    headers=api.auth("clerk"))
+    [duty] = api.get("/api/obligations").json()
+    assert api.get("/api/obligations", "counsel").json() == []
+    reply = api.client.post(f"/api/obligations/{duty['id']}/acknowledge",
+                            headers=api.auth("counsel"))
+    assert reply.status_code == 404
+
+
+def test_counsel_is_not_shown_other_people_aboard_with_its_client(api: Api) -> None:
+    boarded = {"kind": "boarded", "movement": "gxa6122", "people": ["jgg"],
+               "at": "2025-03-15T19:00:00-04:00"}
+    assert api.client.post("/api/events", json=boarded,
+                           headers=api.auth("operator")).status_code == 201
+    assert "jgg" in api.get("/api/movements/gxa6122").text
+    for path in ("/api/movements/gxa6122", "/api/movements", "/api/people/abrego-garcia",
+                 "/api/alerts", "/api/audit", "/api/audit/matrix"):
+        reply = api.get(path, "counsel")
+        assert reply.status_code == 200 and '"jgg"' not in reply.text, path
+    [alert] = [a for a in api.get("/api/alerts", "counsel").json() if a["topic"] == "movement"]
+    assert "abrego-garcia" in alert["people"]

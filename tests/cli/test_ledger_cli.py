@@ -53,7 +53,7 @@ def test_append_prints_seqs_and_is_idempotent(db: str, tmp_path: Path) -> None:
         (0, "2\n", "")
 
 
-def test_append_is_atomic_and_names_the_bad_record(db: str) -> None:
+def test_append_is_atomic_and_names_the_bad_record(db: str, tmp_path: Path) -> None:
     bad = LINES + '{"kind":"note","payload":{},"occurred_at":"sometime"}\n'
     code, out, err = run_cli("append", "--db", db, "-", input=bad)
     assert (code, out) == (2, "")
@@ -61,6 +61,13 @@ def test_append_is_atomic_and_names_the_bad_record(db: str) -> None:
                   "with a UTC offset\n"
     code, _, err = run_cli("append", "--db", db, "-", input="{not json\n")
     assert code == 2 and err.startswith("Error: -: line 1: '{not json': not JSON")
+    latin1 = tmp_path / "latin1.jsonl"
+    latin1.write_bytes(b'{"kind":"x","payload":{"name":"Jos\xe9"}}\n')
+    code, _, err = run_cli("append", "--db", db, str(latin1))
+    assert code == 2 and "not UTF-8 at byte 34" in err
+    deep = '{"kind":"x","payload":{"a":' + "[" * 100_000 + "]" * 100_000 + "}}\n"
+    code, _, err = run_cli("append", "--db", db, "-", input=deep)
+    assert code == 2 and "line 1" in err and "nested too deeply" in err
     assert run_cli("log", "--db", db) == (0, "", "")
 
 

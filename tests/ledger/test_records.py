@@ -96,3 +96,14 @@ def test_from_json_rejects_unknown_fields() -> None:
                                    "occurred_at": ["2025-03-15T18:45:00Z",
                                                    "2025-03-15T19:45:00Z"]})
     assert draft.occurred_at == ("2025-03-15T18:45:00Z", "2025-03-15T19:45:00Z")
+
+
+def test_payload_nested_too_deeply_is_a_validation_error() -> None:
+    payload: dict[str, Any] = {}
+    inner = payload
+    for _ in range(5000):
+        inner["a"] = {}
+        inner = inner["a"]
+    with pytest.raises(ValidationError, match="nested too deeply"):
+        Prepared.of(RecordDraft("x", payload), "records[0]")
+

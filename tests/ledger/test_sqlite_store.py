@@ -86,3 +86,15 @@ def test_driver_errors_say_what_went_wrong() -> None:
     readonly = translate(sqlite3.OperationalError("attempt to write a readonly database"),
                          "appending")
     assert isinstance(readonly, OperationalError) and "read-only" in str(readonly)
+
+
+def test_full_disk_is_an_operational_error_and_writes_nothing(tmp_path: Path) -> None:
+    with Ledger.init(str(tmp_path / "l.db"), tmp_path / "k") as ledger:
+        ledger.append([draft(0)])
+        conn = ledger.store._conn  # type: ignore[attr-defined]
+        (pages,) = conn.execute("PRAGMA page_count").fetchone()
+        conn.execute(f"PRAGMA max_page_count = {pages + 1}")
+        with pytest.raises(OperationalError, match="the disk is full"):
+            ledger.append([draft(i) for i in range(2000)])
+        assert ledger.size() == 1
+        assert ledger.verify().size == 1

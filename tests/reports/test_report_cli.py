@@ -70,3 +70,18 @@ def test_mistakes_are_exit_code_2(tmp_path: Path) -> None:
         assert result.exit_code == 2, (args, result.output)
         assert message in result.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_small_case_of_another_kind(tmp_path: Path) -> None:
+    """A ground transfer to Mexico against a stay, places without coordinates, no sources
+    or statements, and markup in the title: the report still says what it must."""
+    bundle = Path(__file__).parent / "data" / "minimal.yaml"
+    html, pdf = tmp_path / "r.html", tmp_path / "r.pdf"
+    result = runner.invoke(app, ["report", str(bundle), "--html", str(html), "--pdf", str(pdf)])
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\s+", " ", html.read_text())
+    assert "A stay of removal &amp; a &lt;transfer&gt;" in text
+    assert "Protects A.B. Forbids removal from the United States." in text
+    assert "Forbidden action: stay, bus1" in text
+    assert "Not drawn (no coordinates): Dallas Field Office" in text
+    assert pdf.read_bytes().startswith(b"%PDF")

@@ -4,7 +4,9 @@ offline by the appendix's own steps."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,9 +25,9 @@ from habeas.reports import (
     open_case,
     render_html,
 )
+from habeas.reports.render import VERIFICATION_FILE, verification_data
 
-from . import offline
-from .conftest import FLAGSHIP, NY
+from .conftest import FLAGSHIP, NY, run_docs_verifier
 
 
 def section(html: str, name: str) -> str:
@@ -108,19 +110,15 @@ def test_sources_are_cited_in_full(report: Report) -> None:
     assert "one year (renewable)" in sources
 
 
-def test_the_appendix_proves_every_cited_record(report: Report) -> None:
+def test_the_appendix_proves_every_cited_record(report: Report, tmp_path: Path) -> None:
     appendix = report.appendix
     assert appendix is not None and appendix.ephemeral
     cited = report.cited_seqs()
     assert [r.seq for r in appendix.records] == cited
     assert not appendix.unproven
-    size, root = offline.checkpoint_root(appendix.checkpoint, appendix.verifier_key)
-    assert (size, root.hex()) == (appendix.tree_size, appendix.root)
-    for record in appendix.records:
-        leaf = offline.leaf_hash(record.canonical)
-        assert leaf.hex() == record.leaf_hash
-        path = [bytes.fromhex(h) for h in record.path]
-        assert offline.root_from_path(record.leaf_index, record.tree_size, leaf, path) == root
+    (tmp_path / VERIFICATION_FILE).write_text(json.dumps(verification_data(report)))
+    assert run_docs_verifier(tmp_path) == \
+        f"all {len(cited)} records proven against {appendix.tree_size}\n"
     html = section(render_html(report), "appendix")
     assert html.count('class="proof"') == len(cited)
     assert "temporary ledger" in html  # the warning that the key was made for the report
@@ -138,6 +136,14 @@ def test_text_from_the_case_is_escaped(report: Report) -> None:
     hostile = replace(report, title="<script>alert(1)</script>")
     html = render_html(hostile)
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_tampered_record_fails_the_offline_check(report: Report, tmp_path: Path) -> None:
+    data = verification_data(report)
+    data["records"][0]["record"] = data["records"][0]["record"].replace("D.D.C.", "D. Md.")
+    (tmp_path / VERIFICATION_FILE).write_text(json.dumps(data))
+    with pytest.raises(subprocess.CalledProcessError):
+        run_docs_verifier(tmp_path)
 
 
 def test_without_a_ledger_the_report_says_it_has_no_proofs(report: Report) -> None:

@@ -4,15 +4,16 @@ verification data, and no network on the way."""
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from habeas.reports import Report, write_pdf
+from habeas.reports import Report
 from habeas.reports.render import VERIFICATION_FILE, local_only_fetcher
+
+from .conftest import run_docs_verifier
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils not installed")
@@ -58,17 +59,21 @@ def test_verification_data_is_attached(pdf: Path, report: Report, tmp_path: Path
 
 
 @needs_poppler
+def test_the_verifier_in_the_docs_checks_the_attachment(pdf: Path, tmp_path: Path) -> None:
+    """What a clerk does with the PDF alone: detach the data, run the printed verifier."""
+    subprocess.run(["pdfdetach", "-saveall", "-o", str(tmp_path), str(pdf)], check=True)
+    assert "records proven against" in run_docs_verifier(tmp_path)
+
+
+@needs_poppler
 def test_pages_render_to_images(pdf: Path, tmp_path: Path) -> None:
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(pdf),
                     str(tmp_path / "page")], check=True)
     assert len(list(tmp_path.glob("page-*.png"))) == 3
 
 
-def test_rendering_logs_no_css_or_fetch_problems(report: Report, tmp_path: Path,
-                                                  caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        write_pdf(report, tmp_path / "again.pdf")
-    assert [r.getMessage() for r in caplog.records if r.name == "weasyprint"] == []
+def test_rendering_logs_no_css_or_fetch_problems(rendered: tuple[Path, list[str]]) -> None:
+    assert rendered[1] == []
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:9/x.png", "https://example.org/font.woff",

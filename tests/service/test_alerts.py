@@ -7,7 +7,7 @@ import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from habeas.service import Principal, Role
+from habeas.service import DEFAULT, Principal, Role
 from habeas.service.webhooks import HttpTransport, verify
 from service.harness import ADMIN, Rig
 
@@ -39,13 +39,14 @@ def test_a_movement_alert_is_signed_and_delivered_once(any_rig: Rig) -> None:
 
 
 def test_counsel_hears_only_about_its_clients(rig: Rig) -> None:
-    rig.service.alerts.subscribe(COUNSEL, "https://c.example/", [], ["abrego-garcia"])
+    rig.service.alerts.subscribe(COUNSEL, "https://c.example/", ["movement"], ["abrego-garcia"])
     rig.service.add(ADMIN, "events", {**DEPARTED, "movement": "gxa6143"})
     rig.service.tick()
     assert rig.wire.sent == []
-    assert rig.service.alerts.recent(COUNSEL) == []
-    assert rig.service.alerts.recent(ADMIN)[0].summary == \
-        "GXA6143 departed at Valley International Airport"
+    assert all("abrego-garcia" in a.people for a in rig.service.alerts.recent(COUNSEL))
+    movements = [a for a in rig.service.alerts.recent(ADMIN) if a.topic == "movement"]
+    assert [a.summary for a in movements] == ["GXA6143 departed Harlingen"]
+    assert [a for a in rig.service.alerts.recent(COUNSEL) if a.topic == "movement"] == []
 
 
 def test_a_failing_receiver_is_retried_with_backoff(rig: Rig) -> None:
@@ -98,6 +99,7 @@ def test_a_real_delivery_to_a_receiver_on_localhost(rig: Rig) -> None:
     thread.start()
     try:
         rig.service.transport = HttpTransport(timeout=5)
+        rig.service.alerts.local_webhooks = True
         sub = rig.service.alerts.subscribe(
             ADMIN, f"http://127.0.0.1:{server.server_port}/hook", ["movement"], [])
         rig.service.add(ADMIN, "events", DEPARTED)
@@ -123,3 +125,52 @@ def test_the_server_process_delivers_from_a_background_worker(rig: Rig) -> None:
         while not rig.wire.sent and time.monotonic() < deadline:
             time.sleep(0.02)
     assert [url for url, _, _ in rig.wire.sent] == ["https://monitor.example/hook"]
+
+
+def test_a_new_finding_is_alerted_once_by_the_worker(rig: Rig) -> None:
+    svc = rig.service
+    svc.tick()  # the flagship's own findings are alerted on the first pass
+    before = {a.payload["finding"]["id"] for a in svc.alerts.recent(ADMIN, limit=500)
+              if a.topic == "finding"}
+    assert len(before) == len(svc.audit(ADMIN, DEFAULT)["findings"])
+    svc.add(ADMIN, "orders", {
+        "id": "tro-morning", "court": "D. Md.", "kind": "tro", "form": "written",
+        "issued": "2025-03-15T12:00:00-04:00", "protects": {"people": ["abrego-garcia"]},
+        "forbids": ["remove"]})
+    svc.tick()
+    svc.tick()
+    fresh = [a for a in svc.alerts.recent(ADMIN, limit=500)
+             if a.topic == "finding" and a.payload["finding"]["id"] not in before]
+    assert [a.payload["finding"]["order"] for a in fresh] == ["tro-morning"]
+    assert fresh[0].people == ("abrego-garcia",)
+
+
+def test_webhooks_go_to_public_https_addresses_only(rig: Rig) -> None:
+    import pytest
+
+    from habeas.errors import ValidationError
+
+    for url in ("http://counsel.example/", "https://127.0.0.1/", "https://10.1.2.3/hook",
+                "https://[::1]/", "https://169.254.169.254/latest", "https://localhost/"):
+        with pytest.raises(ValidationError) as caught:
+            rig.service.alerts.subscribe(ADMIN, url, [], [])
+        assert caught.value.problems[0].path == "url", url
+    assert rig.service.alerts.subscribe(ADMIN, "https://8.8.8.8/h", [], [])["id"]
+
+
+def test_an_open_obligation_is_alerted_when_it_falls_due_and_when_overdue(rig: Rig) -> None:
+    from datetime import timedelta
+
+    svc = rig.service  # the clock stands at 5 January 2026; CECOT's term ends 16 March 2026
+    svc.tick()
+    due = [a for a in svc.alerts.recent(ADMIN, limit=500) if a.topic == "obligation"]
+    assert due == []
+    rig.clock.advance(timedelta(days=69, hours=20))
+    svc.tick()
+    svc.tick()
+    soon = [a.summary for a in svc.alerts.recent(ADMIN, limit=500) if a.topic == "obligation"]
+    assert soon and all(s.startswith("Due within a day: ") for s in soon)
+    rig.clock.advance(timedelta(days=2))
+    svc.tick()
+    late = [a.summary for a in svc.alerts.recent(ADMIN, limit=500) if a.topic == "obligation"]
+    assert len(late) == 2 * len(soon) and late[0].startswith("Overdue: ")

@@ -49,3 +49,13 @@ def test_an_acknowledgement_is_a_ledger_record_and_ends_escalation(rig: Rig) -> 
     rig.clock.advance(timedelta(hours=13))
     svc.tick()
     assert svc.obligations.select()[0].level == 0
+
+
+def test_the_case_after_an_append_is_the_case_the_log_holds(rig: Rig) -> None:
+    from habeas.bundle.records import case_from_records
+
+    svc = rig.service
+    svc.add(ADMIN, "orders", ORDER)
+    svc.add(ADMIN, "events", {"kind": "departed", "movement": "gxa6122", "place": "hrl",
+                              "at": "2026-01-05T10:00:00+00:00"})
+    assert svc.case() == case_from_records(svc.ledger.scan())

@@ -6,6 +6,7 @@ back, record a movement event through the form, and see the alert it raised.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,13 +80,16 @@ def test_a_form_shows_problems_beside_the_fields(page: Any, served: Served) -> N
     assert page.get_by_label("Named people").input_value() == "nobody-here"
 
 
-def test_screenshots_of_the_main_pages(page: Any, served: Served) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def test_screenshots_of_the_main_pages(page: Any, served: Served, tmp_path: Path) -> None:
+    """Into docs/screenshots with HABEAS_SCREENSHOTS=1 (then look at them), else a temporary
+    folder, so that a test run leaves the checkout as it was."""
+    shots = SHOTS if os.environ.get("HABEAS_SCREENSHOTS") else tmp_path
+    shots.mkdir(parents=True, exist_ok=True)
     sign_in(page, served.tokens["monitor"])
     for name, path in (("dashboard", "/"), ("order", "/orders/tro-class-oral"),
                        ("person", "/people/abrego-garcia"), ("movement", "/movements/gxa6143"),
                        ("timeline", "/timeline"), ("audit", "/audit"),
                        ("verification", "/verify")):
         page.goto(path)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-        assert (SHOTS / f"{name}.png").stat().st_size > 10_000
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+        assert (shots / f"{name}.png").stat().st_size > 10_000

@@ -81,3 +81,25 @@ def test_signing_out_ends_the_session(api: Api) -> None:
     client, csrf = signed_in(api, "monitor")
     assert client.post("/logout", data={"csrf": csrf}).status_code == 303
     assert client.get("/").status_code == 303
+
+
+def test_the_order_page_names_the_people_in_scope(api: Api) -> None:
+    client, _ = signed_in(api, "monitor")
+    page = client.get("/orders/tro-class-oral").text
+    assert 'href="/people/jgg">J.G.G.</a>' in page and "aea-venezuelans" in page
+    assert "built-in method" not in page and "U.S. Immigration and Customs Enforcement (142)" \
+        in page
+
+
+def test_counsel_subscribes_from_the_alerts_page(api: Api) -> None:
+    client, csrf = signed_in(api, "counsel")
+    refused = client.post("/alerts/subscriptions",
+                          data={"csrf": csrf, "url": "http://10.0.0.1/", "topics": "movement"})
+    assert refused.status_code == 422 and 'id="url-error"' in refused.text
+    made = client.post("/alerts/subscriptions", data={
+        "csrf": csrf, "url": "https://counsel.example/hook", "topics": ["movement", "order"]})
+    assert made.status_code == 201 and "whsec_" in made.text
+    [sub] = api.rig.service.alerts.subscriptions(api.rig.service.accounts.authenticate(
+        api.tokens["counsel"]))  # type: ignore[arg-type]
+    assert sub["people"] == ["abrego-garcia"] and sub["topics"] == ["movement", "order"]
+    assert "whsec_" not in client.get("/alerts").text

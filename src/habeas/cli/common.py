@@ -44,8 +44,8 @@ def read_input_file(path: str | os.PathLike[str], option: str,
         raise ValidationError(Problem(option, name, f"larger than {limit} bytes"))
     try:
         return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValidationError(Problem(option, name, "not UTF-8 text")) from None
+    except UnicodeDecodeError as error:
+        raise ValidationError(Problem(option, name, f"not UTF-8 at byte {error.start}")) from None
 
 
 def resolve_db(db: str | None) -> str:

@@ -37,6 +37,9 @@ def _read_drafts(source: str) -> list[RecordDraft]:
         except json.JSONDecodeError as error:
             raise ValidationError(Problem(f"line {number}", line, f"not JSON: {error.msg}"),
                                   source=source) from None
+        except RecursionError:
+            raise ValidationError(Problem(f"line {number}", line[:40], "nested too deeply"),
+                                  source=source) from None
         drafts.append(RecordDraft.from_json(data, f"records[{len(drafts)}]"))
     return drafts
 

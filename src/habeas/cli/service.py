@@ -20,6 +20,8 @@ HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")]
 KeyOption = Annotated[str | None, typer.Option("--key", help="Signing key file (default: "
                                                "beside a SQLite ledger, or $HABEAS_KEY).")]
+LocalHooksOption = Annotated[bool, typer.Option(
+    "--local-webhooks", help="Allow webhooks to http:// and private addresses (testing only).")]
 #: The flagship case, shipped in the package: an installed copy has no repository checkout.
 FLAGSHIP = "data/jgg-2025-03-15.yaml"
 DEMO_CLIENT = "abrego-garcia"
@@ -36,22 +38,24 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000,
-          key: KeyOption = None) -> None:
+          key: KeyOption = None, local_webhooks: LocalHooksOption = False) -> None:
     """Serve the HTTP API and the web pages over a ledger, delivering alerts as they arise.
 
     Example: habeas serve --db postgresql://habeas@localhost/habeas --port 8000
     """
     from habeas.service import Service
 
-    _run(Service.open(resolve_db(db), key_path=key), host, port)
+    _run(Service.open(resolve_db(db), key_path=key, local_webhooks=local_webhooks), host, port)
 
 
 def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
+         local_webhooks: LocalHooksOption = False,
          dir: Annotated[Path | None, typer.Option(
              "--dir", help="Folder for the demo ledger (default: a new temporary folder).",
              file_okay=False)] = None) -> None:
-    """A fresh ledger holding the removals of 15-16 March 2025, a token for every role,
-    and the server: a newcomer sees the case within a minute.
+    """A ledger holding the removals of 15-16 March 2025, a token for every role, and the
+    server: a newcomer sees the case within a minute. Run again with the same --dir, it
+    reuses that ledger (the import adds nothing twice) and prints new tokens.
 
     Example: habeas demo --port 8000
     """
@@ -59,10 +63,12 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
 
     folder = dir or Path(tempfile.mkdtemp(prefix="habeas-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
-    service = Service.open(str(folder / "habeas.db"), create=True)
+    ledger = folder / "habeas.db"
+    service = Service.open(str(ledger), create=not ledger.exists(),  # a second run reuses it
+                           local_webhooks=local_webhooks)
     bundle = files("habeas.service").joinpath(FLAGSHIP).read_text(encoding="utf-8")
     result = service.import_bundle(Principal("", "habeas demo", Role.admin), bundle)
-    typer.echo(f"Ledger: {folder / 'habeas.db'} ({result['size']} records: {result['title']})")
+    typer.echo(f"Ledger: {ledger} ({result['size']} records: {result['title']})")
     typer.echo(f"Open http://{host}:{port}/ and sign in with one of these tokens:\n")
     for role in Role:
         people = (DEMO_CLIENT,) if role is Role.counsel else ()

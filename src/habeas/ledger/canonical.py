@@ -75,7 +75,11 @@ def _bmp_keys(value: Any) -> bool:
 def canonical_bytes(value: Any) -> bytes:
     """The RFC 8785 encoding of ``value``; raises ``ValidationError`` if it has none."""
     if _plain(value):
-        text = _encode(value)
+        try:
+            text = _encode(value)
+        except RecursionError:
+            raise ValidationError(Problem("", type(value).__name__,
+                                          "not canonical JSON: nested too deeply")) from None
         if text.isascii():
             return text.encode("ascii")
         if _bmp_keys(value):
@@ -85,7 +89,7 @@ def canonical_bytes(value: Any) -> bytes:
                 pass  # a lone surrogate: let rfc8785 refuse it with its own words
     try:
         encoded: bytes = rfc8785.dumps(value)
-    except (rfc8785.CanonicalizationError, TypeError, ValueError) as error:
+    except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError) as error:
         raise ValidationError(
             Problem("", type(value).__name__, f"not canonical JSON: {error}")
         ) from None

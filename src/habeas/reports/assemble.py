@@ -85,7 +85,7 @@ def _finding_row(words: Describe, number: int, finding: Json,
                  readings: Sequence[Interpretation], cells: list[Json | None]) -> FindingRow:
     case = words.case
     kind = str(finding.get("kind", ""))
-    order = str(finding.get("order") or "")
+    order = str(finding.get("order") or finding.get("motion") or "")
     movements = [str(m) for m in (finding.get("movements") or
                                   ([finding["movement"]] if finding.get("movement") else []))]
     moved = describe.movements_name(case, movements)

@@ -27,6 +27,7 @@ def _environment() -> Environment:
     env.filters["svg"] = _trusted_svg
     env.filters["reading"] = readings.label
     env.filters["completion"] = readings.completion
+    env.filters["sentence"] = _sentence
     return env
 
 
@@ -34,6 +35,11 @@ def _trusted_svg(svg: str) -> Markup:
     """The drawings escape every text they carry (``habeas.drawings.svg``), so their output
     is markup, not text to escape again."""
     return Markup(svg)
+
+
+def _sentence(text: str) -> str:
+    """End with one full stop, whether or not the text (``A.B.``) already does."""
+    return text if text.endswith(".") else text + "."
 
 
 def render_html(report: Report) -> str:

@@ -22,7 +22,7 @@ from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.service.access import Principal
 from habeas.service.clock import Clock, iso
 from habeas.service.database import Database
-from habeas.service.webhooks import SIGNATURE_HEADER, Transport, sign
+from habeas.service.webhooks import SIGNATURE_HEADER, Transport, refuse_target, sign
 
 TOPICS = ("movement", "order", "obligation", "finding", "notice")
 MAX_ATTEMPTS = 8
@@ -58,9 +58,10 @@ class Alert:
 class Alerts:
     """Subscriptions, alerts and the delivery queue."""
 
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, *, local_webhooks: bool = False) -> None:
         self.db = db
         self.clock = clock
+        self.local_webhooks = local_webhooks
 
     # --- subscriptions -----------------------------------------------------------------
 
@@ -71,6 +72,9 @@ class Alerts:
         bad = [t for t in chosen if t not in TOPICS]
         if bad:
             raise ValidationError(Problem("topics", bad, "each one of " + ", ".join(TOPICS)))
+        refused = refuse_target(url, local_allowed=self.local_webhooks)
+        if refused:
+            raise ValidationError(Problem("url", url, refused))
         if principal.scoped:
             outside = [p for p in wanted if p not in principal.people]
             if outside or not wanted:
@@ -116,6 +120,15 @@ class Alerts:
                     "status, next_at) VALUES (?, ?, ?, 0, 'pending', ?)",
                     (_sortable_id("dlv"), alert.id, sub_id, iso(now)))
         return alert
+
+    def once(self, key: str, topic: str, people: Iterable[str], summary: str,
+             payload: dict[str, Any]) -> Alert | None:
+        """Raise the alert unless one with ``key`` was raised before: a finding is news once,
+        an obligation falls due once."""
+        if self.db.execute("SELECT key FROM svc_alerted WHERE key = ?", (key,)):
+            return None
+        self.db.execute("INSERT INTO svc_alerted VALUES (?, ?)", (key, iso(self.clock.now())))
+        return self.raise_alert(topic, people, summary, payload)
 
     def recent(self, principal: Principal, *, person: str | None = None,
                limit: int = 50) -> list[Alert]:

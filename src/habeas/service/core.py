@@ -8,18 +8,19 @@ person who is not its client, whichever shell asks.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from habeas.bundle import parse_bundle
 from habeas.bundle.exchange import bundle_json_schema, export_bundle
 from habeas.bundle.records import case_from_records, import_case
-from habeas.domain import SECTIONS, Case, Entity, Order, When
+from habeas.domain import SECTIONS, Case, Entity, Order, RecordRef, When
 from habeas.domain.time import zone
 from habeas.drawings import case_timeline, route_map
 from habeas.errors import NotFoundError, Problem, ValidationError
@@ -44,15 +45,30 @@ READABLE = ("people", "groups", "holders", "places", "movements", "orders", "sta
 MOVEMENT_STATES = ("departed", "position", "exited_us", "landed", "diverted")
 
 
+T = TypeVar("T")
+#: How early an open obligation is announced as coming due.
+DUE_SOON = timedelta(days=1)
 #: The court's reading: oral orders bind when pronounced, removal completes at the hand-over.
 DEFAULT = Interpretation()
 
 
 @dataclass(frozen=True)
 class _Snapshot:
+    """The case at one ledger size, its engine, and the engine's answers so far: every page
+    asks for the audit, and it only changes when the log grows."""
+
     size: int
     case: Case
     engine: Engine
+    answers: dict[tuple[str, Interpretation | None], dict[str, Any]] = field(
+        default_factory=dict)
+
+    def answer(self, question: str, reading: Interpretation | None,
+               work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        key = (question, reading)
+        if key not in self.answers:
+            self.answers[key] = work()
+        return self.answers[key]
 
 
 class Service:
@@ -61,17 +77,19 @@ class Service:
     def __init__(self, ledger: Ledger, db: Database, *, clock: Clock | None = None,
                  transport: Transport | None = None,
                  escalation: tuple[timedelta, ...] = DEFAULT_ESCALATION,
-                 parties: tuple[str, ...] = DEFAULT_PARTIES) -> None:
+                 parties: tuple[str, ...] = DEFAULT_PARTIES, local_webhooks: bool = False
+                 ) -> None:
         self.ledger = ledger
         self.db = db
         self.clock = clock or SystemClock()
         self.transport = transport or HttpTransport()
         self.accounts = Accounts(db)
-        self.alerts = Alerts(db, self.clock)
+        self.alerts = Alerts(db, self.clock, local_webhooks=local_webhooks)
         self.obligations = Obligations(db, escalation)
         self.parties = parties
         self._lock = threading.RLock()
         self._snapshot: _Snapshot | None = None
+        self._audited_size = -1
 
     @classmethod
     def open(cls, url: str, *, create: bool = False, key_path: str | None = None,
@@ -90,6 +108,20 @@ class Service:
                 case = case_from_records(self.ledger.scan(0, size))
                 self._snapshot = _Snapshot(size, case, Engine(case))
             return self._snapshot
+
+    def _advance(self, before: _Snapshot, section: str, obj: Entity,
+                 records: list[Record]) -> None:
+        """After appending one new object, the case is the last one plus it: no re-reading
+        of the whole log, which grows with every position report. If anyone else appended
+        meanwhile, the next read folds the log as usual."""
+        if not records or self.ledger.size() != before.size + len(records):
+            return
+        case = entry.with_section(before.case, section, {**before.case.section(section),
+                                                         obj.id: obj})
+        last = records[-1]
+        refs = {**case.refs, (section, obj.id): RecordRef(last.seq, last.leaf_hash.hex())}
+        case = dataclasses.replace(case, refs=refs)
+        self._snapshot = _Snapshot(self.ledger.size(), case, Engine(case))
 
     def case(self) -> Case:
         return self._current().case
@@ -116,8 +148,7 @@ class Service:
             case "movements":
                 return bool(scope.movement_subjects(engine, obj.id) & mine)
             case "orders":
-                assert isinstance(obj, Order)
-                return bool(scope.protected(engine, obj) & mine)
+                return any(obj.id in scope.orders_touching(engine, p) for p in mine)
             case "events":
                 return bool(scope.event_subjects(engine, obj.id) & mine)
             case "notices":
@@ -125,12 +156,34 @@ class Service:
                 return order is not None and self.visible(principal, "orders", order)
         return False
 
+    def redact(self, principal: Principal, value: T) -> T:
+        """For counsel, ``value`` without the ids of people who are not its clients, wherever
+        a list names them (manifests, findings, alerts); cohorts stay, being anonymous."""
+        if not principal.scoped:
+            return value
+        others = set(self.case().people) - principal.people
+
+        def walk(item: Any) -> Any:
+            if isinstance(item, dict):
+                return {k: walk(v) for k, v in item.items()}
+            if isinstance(item, list):
+                return [walk(v) for v in item if not (isinstance(v, str) and v in others)]
+            return item
+
+        redacted: T = walk(value)
+        return redacted
+
+    def alerts_for(self, principal: Principal, *, person: str | None = None,
+                   limit: int = 50) -> list[dict[str, Any]]:
+        return self.redact(principal, [a.to_json() for a in self.alerts.recent(
+            principal, person=person, limit=limit)])
+
     def entities(self, principal: Principal, section: str) -> list[dict[str, Any]]:
         if section not in READABLE:
             raise NotFoundError(f"no section {section!r}")
         objects = self.case().section(section).values()
-        return [self.entity_json(section, o) for o in objects
-                if self.visible(principal, section, o)]
+        return self.redact(principal, [self.entity_json(section, o) for o in objects
+                                       if self.visible(principal, section, o)])
 
     def get(self, principal: Principal, section: str, obj_id: str) -> Entity:
         """One object, or ``NotFoundError`` alike for "absent" and "not yours to see"."""
@@ -148,7 +201,7 @@ class Service:
                          if person_id in scope.event_subjects(engine, e.id)),
                         key=lambda e: words.chronological(e.at, e.kind))
         now = self.clock.now()
-        return {
+        return self.redact(principal, {
             "person": self.entity_json("people", person),
             "custody": [self.entity_json("events", e) for e in events],
             "protections": [{**self.entity_json("orders", case.orders[o]),
@@ -156,16 +209,16 @@ class Service:
                             for o in case.orders if o in scope.orders_touching(engine, person_id)],
             "movements": [self.entity_json("movements", case.movements[m])
                           for m in scope.movements_of(engine, person_id)],
-            "alerts": [a.to_json() for a in self.alerts.recent(principal, person=person_id)],
-        }
+            "alerts": self.alerts_for(principal, person=person_id),
+        })
 
     def movement_view(self, principal: Principal, movement_id: str) -> dict[str, Any]:
         movement = self.get(principal, "movements", movement_id)
         case = self.case()
         events = sorted((e for e in case.events.values() if e.movement == movement_id),
                         key=lambda e: words.chronological(e.at, e.kind))
-        return {"movement": self.entity_json("movements", movement),
-                "events": [self.entity_json("events", e) for e in events]}
+        return self.redact(principal, {"movement": self.entity_json("movements", movement),
+                                       "events": [self.entity_json("events", e) for e in events]})
 
     def order_view(self, principal: Principal, order_id: str, reading: Interpretation
                    ) -> dict[str, Any]:
@@ -173,14 +226,14 @@ class Service:
         order = self.get(principal, "orders", order_id)
         findings = [f for f in self.audit(principal, reading)["findings"]
                     if f.get("order") == order_id]
-        return {
+        return self.redact(principal, {
             "order": self.entity_json("orders", order),
             "impact": self.impact(principal, order_id, reading),
             "findings": findings,
             "notices": [self.entity_json("notices", n) for n in self.case().notices.values()
                         if n.order == order_id],
             "obligations": [o.to_json() for o in self.obligations.select(order=order_id)],
-        }
+        })
 
     def order_status(self, order_id: str, at: datetime) -> str:
         """The engine's answer to "in force now?" under the court's reading, with the
@@ -202,12 +255,12 @@ class Service:
         for event in sorted(case.events.values(), key=lambda e: words.chronological(e.at, e.kind)):
             if event.movement:
                 latest[event.movement] = event
-        return [{"movement": self.entity_json("movements", case.movements[m]),
-                 "last_event": self.entity_json("events", e)}
-                for m, e in latest.items()
-                if e.kind in MOVEMENT_STATES and not (e.kind == "landed"
-                                                      and e.place == case.movements[m].to)
-                and self.visible(principal, "movements", case.movements[m])]
+        moving = [(case.movements[m], e) for m, e in latest.items()
+                  if e.kind in MOVEMENT_STATES
+                  and not (e.kind == "landed" and e.place == case.movements[m].to)]
+        return self.redact(principal, [
+            {"movement": self.entity_json("movements", m), "last_event": self.entity_json(
+                "events", e)} for m, e in moving if self.visible(principal, "movements", m)])
 
     def dashboard(self, principal: Principal) -> dict[str, Any]:
         """Orders and their status now, movements under way, open duties, latest findings."""
@@ -224,8 +277,11 @@ class Service:
             orders=orders, under_way=self.movements_under_way(principal),
             obligations=[o for o in self.obligations_for(principal)
                          if o["acknowledged_at"] is None],
+            duties=[{**o, "overdue": bool(o["due"]) and When.parse(o["due"], None).latest < now}
+                    for o in self.audit(principal, DEFAULT)["obligations"]
+                    if o["status"] == "open"],
             findings=self.audit(principal, DEFAULT)["findings"],
-            alerts=[a.to_json() for a in self.alerts.recent(principal, limit=8)],
+            alerts=self.alerts_for(principal, limit=8),
             people=self.entities(principal, "people"),
             movements=self.entities(principal, "movements"))
         return board
@@ -281,25 +337,39 @@ class Service:
         built = Action.from_json({**action, "at": at.isoformat()}, engine.case)
         return engine.check(built, at, reading).to_json()
 
-    def impact(self, principal: Principal, order_id: str, reading: Interpretation) -> Any:
+    def impact(self, principal: Principal, order_id: str, reading: Interpretation
+               ) -> dict[str, Any]:
+        """Whom the order protects now, what it reaches, what it requires, by when."""
         self.get(principal, "orders", order_id)
-        return self.engine().impact(order_id, interpretation=reading).to_json()
+        impact: dict[str, Any] = self.engine().impact(order_id, interpretation=reading).to_json()
+        return self.redact(principal, impact)
 
     def audit(self, principal: Principal, reading: Interpretation, as_of: datetime | None = None
               ) -> dict[str, Any]:
         """Findings under ``reading``; counsel gets only those about its clients."""
-        result = self.engine().audit(as_of=as_of, interpretation=reading).to_json()
-        if principal.scoped:
-            result = {**result, "findings": [
-                f for f in result.get("findings", []) if set(f.get("people", ())) &
-                principal.people], "statements": []}
-        return result
+        result = self._audit(reading) if as_of is None else self.engine().audit(
+            as_of=as_of, interpretation=reading).to_json()
+        if not principal.scoped:
+            return result
+        mine = principal.people
+        return self.redact(principal, {
+            **result, "statements": [], "agreements": [],
+            "findings": [f for f in result["findings"] if set(f["people"]) & mine],
+            "obligations": [o for o in result["obligations"] if set(o["people"]) & mine]})
+
+    def _audit(self, reading: Interpretation) -> dict[str, Any]:
+        snapshot = self._current()
+        return snapshot.answer("audit", reading,
+                               lambda: snapshot.engine.audit(interpretation=reading).to_json())
 
     def matrix(self, principal: Principal, as_of: datetime | None = None) -> dict[str, Any]:
         """Each finding against every interpretation: where the parties' readings part."""
-        matrix: dict[str, Any] = self.engine().matrix(as_of).to_json()
+        snapshot = self._current()
+        matrix = snapshot.answer("matrix", None, lambda: snapshot.engine.matrix().to_json()) \
+            if as_of is None else snapshot.engine.matrix(as_of).to_json()
         if principal.scoped:
-            matrix["rows"] = [r for r in matrix["rows"] if set(r["people"]) & principal.people]
+            matrix = self.redact(principal, {**matrix, "rows": [
+                r for r in matrix["rows"] if set(r["people"]) & principal.people]})
         return matrix
 
     # --- proofs ------------------------------------------------------------------------
@@ -366,14 +436,14 @@ class Service:
                     return logged
             before = self._current()
             obj = entry.validate(before.case, section, payload)
-            findings_before = self._finding_ids(before.engine)
             records = self.ledger.append(entry.drafts(obj, section, principal.name, scoped_key))
+            self._advance(before, section, obj, records)
             answer = {"id": obj.id, "kind": SECTIONS[section][0],
                       "records": [r.to_json() for r in records]}
             if scoped_key:
                 self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
                                 (scoped_key, json.dumps(answer), iso(self.clock.now())))
-            self._after(section, obj, findings_before, parties)
+            self._after(section, obj, parties)
         return answer
 
     def _logged_answer(self, section: str, scoped_key: str) -> dict[str, Any] | None:
@@ -407,6 +477,9 @@ class Service:
         if not principal.may(Permission.acknowledge):
             raise PermissionError(f"a {principal.role} token may not acknowledge orders")
         obligation = self.obligations.get(obligation_id)
+        order = self.case().orders.get(obligation.order)
+        if order is None or not self.visible(principal, "orders", order):
+            raise NotFoundError(f"no obligation {obligation_id!r}")
         if not obligation.open:
             return obligation.to_json()
         now = self.clock.now()
@@ -419,12 +492,7 @@ class Service:
 
     # --- alerts ------------------------------------------------------------------------
 
-    @staticmethod
-    def _finding_ids(engine: Engine) -> set[str]:
-        return {f.id for f in engine.audit(interpretation=DEFAULT).findings}
-
-    def _after(self, section: str, obj: Entity, findings_before: set[str],
-               parties: list[str]) -> None:
+    def _after(self, section: str, obj: Entity, parties: list[str]) -> None:
         """Alerts for what the new record changes; notice duties for a new order."""
         engine = self.engine()
         case = engine.case
@@ -446,16 +514,37 @@ class Service:
             for duty in opened:
                 self.alerts.raise_alert("notice", people, f"{duty.party} must acknowledge "
                                         f"{obj.id} by {duty.due_at}", duty.to_json())
-        for finding in engine.audit(interpretation=DEFAULT).to_json()["findings"]:
-            if finding["id"] not in findings_before:
-                self.alerts.raise_alert("finding", finding["people"], finding["reason"],
-                                        {"finding": finding})
 
     def tick(self) -> None:
-        """What the background worker does every few seconds: escalate, then deliver."""
+        """What the background worker does every few seconds: alert new findings and
+        obligations falling due, escalate unacknowledged notice, then deliver."""
+        self._watch_audit()
         for duty in self.obligations.escalate(self.clock.now()):
             self._escalated(duty)
         self.alerts.deliver_due(self.transport)
+
+    def _watch_audit(self) -> None:
+        """Alert each new finding once, and each open obligation once when it falls due
+        within a day and once when it is overdue. The audit runs here, off the request path,
+        and only when the log has grown (it is cached per size): a large record makes it
+        slow."""
+        audit = self._audit(DEFAULT)
+        if self.ledger.size() != self._audited_size:
+            for finding in audit["findings"]:
+                self.alerts.once(f"finding:{finding['id']}", "finding", finding["people"],
+                                 finding["reason"], {"finding": finding})
+            self._audited_size = self.ledger.size()
+        now = self.clock.now()
+        for duty in audit["obligations"]:
+            if duty["status"] != "open" or not duty["due"]:
+                continue
+            due = When.parse(duty["due"], None)
+            stage = "overdue" if due.latest < now else (
+                "due within a day" if due.earliest < now + DUE_SOON else None)
+            if stage:
+                self.alerts.once(f"obligation:{duty['id']}:{stage}", "obligation",
+                                 duty["people"], f"{stage.capitalize()}: {duty['reason']}",
+                                 {"obligation": duty})
 
     def _escalated(self, duty: Obligation) -> None:
         engine = self.engine()

@@ -1,9 +1,9 @@
 """One connection to the ledger's database for the service's operational tables.
 
-Tokens, sessions, subscriptions, alerts, deliveries, acknowledgement obligations and the
-answers to idempotent requests are
-mutable state, not facts: they live beside the ledger in the same database but outside the
-log. Both backends speak the same SQL here; only placeholders and the driver differ.
+Tokens, sessions, subscriptions, alerts, deliveries, acknowledgement obligations, what was
+already alerted and the answers to idempotent requests are mutable state, not facts: they
+live beside the ledger in the same database but outside the log. Both backends speak the
+same SQL here; only placeholders and the driver differ.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS svc_deliveries (
     id TEXT PRIMARY KEY, alert_id TEXT NOT NULL, subscription_id TEXT NOT NULL,
     attempts INTEGER NOT NULL, status TEXT NOT NULL, last_code INTEGER, last_error TEXT,
     next_at TEXT NOT NULL, delivered_at TEXT);
+CREATE TABLE IF NOT EXISTS svc_alerted (key TEXT PRIMARY KEY, alerted_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS svc_requests (
     key TEXT PRIMARY KEY, response TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS svc_obligations (

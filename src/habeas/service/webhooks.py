@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -34,6 +36,27 @@ def verify(secret: str, header: str, body: bytes, *, now: int,
         return False
     expected = sign(secret, timestamp, body).split("v1=", 1)[1]
     return hmac.compare_digest(expected, fields.get("v1", ""))
+
+
+def refuse_target(url: str, *, local_allowed: bool) -> str | None:
+    """Why ``url`` may not receive webhooks, or ``None``. A subscriber chooses where the
+    server posts, so by default only ``https`` to a public address: no ``http``, no
+    loopback, private or link-local literal (the server's own neighbourhood). Host names are
+    not resolved here; a deployment that fears DNS tricks filters egress too."""
+    parts = urlsplit(url)
+    if local_allowed:
+        return None if parts.scheme in ("http", "https") else "an http(s) URL"
+    if parts.scheme != "https":
+        return "an https:// URL (start the server with --local-webhooks to allow http)"
+    host = (parts.hostname or "").strip("[]")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "a host name, not localhost" if host in ("localhost", "") else None
+    if address.is_private or address.is_loopback or address.is_link_local or \
+            address.is_reserved or address.is_multicast or address.is_unspecified:
+        return "a public address (this one is loopback, private or reserved)"
+    return None
 
 
 class Transport(Protocol):

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from habeas.domain import Case, Order, When
+from habeas.drawings.words import event_phrase
 
 EVENT_ORDER = ("notice_given", "boarded", "struck", "departed", "position", "exited_us",
                "entered_us", "diverted", "landed", "custody_transferred", "returned", "released")
@@ -21,23 +22,13 @@ def chronological(when: When, kind: str = "") -> tuple[datetime, datetime, int]:
 
 
 def label(case: Case, section: str, obj: Any) -> str:
-    """One line a reader recognises: "GXA6143 departed Valley International Airport"."""
-    match section:
-        case "orders":
-            return f"{obj.id}: {obj.court}, {obj.kind.replace('_', ' ')} ({obj.form})"
-        case "events":
-            movement = case.movements.get(obj.movement or "")
-            subject = (movement.flight or movement.id) if movement else ", ".join(obj.people)
-            place = case.places.get(obj.place or "")
-            holder = case.holders.get(obj.to or "")
-            where = f" at {place.name.split(',')[0]}" if place else ""
-            to = f" to {holder.name}" if holder else (f" to {obj.to}" if obj.to else "")
-            return f"{subject} {obj.kind.replace('_', ' ')}{where}{to}"
-        case "statements":
-            return f"{obj.speaker}: “{obj.text}”"
-        case "notices":
-            return f"{obj.party} knew of {obj.order}"
-    return str(obj.id)
+    """One line an alert opens with: "GXA6143 departed Harlingen", "tro-x: D. Md., tro
+    (written)"."""
+    if section == "orders":
+        return f"{obj.id}: {obj.court}, {obj.kind.replace('_', ' ')} ({obj.form})"
+    movement = case.movements.get(obj.movement or "")
+    phrase = event_phrase(case, obj)
+    return f"{movement.flight or movement.id} {phrase}" if movement else phrase
 
 
 def obligation_summary(case: Case, order: Order, due: Mapping[str, Any]) -> str:

@@ -15,6 +15,8 @@ from habeas.api.models import ObjectId
 from habeas.api.routes.law import Reading
 from habeas.errors import Problem, ValidationError
 from habeas.service import Permission
+from habeas.service.accounts import SESSION_LIFETIME
+from habeas.service.alerts import TOPICS
 from habeas.web.forms import EVENT_KINDS, ORDER_KINDS, ZONES, event_payload, order_payload
 from habeas.web.ratelimit import SignInLimiter
 from habeas.web.render import page
@@ -57,7 +59,8 @@ def login(request: Request, svc: Svc, token: str = Form(max_length=200),
     session_id, _ = opened
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(COOKIE, session_id, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=12 * 3600)
+                        secure=request.url.scheme == "https",
+                        max_age=int(SESSION_LIFETIME.total_seconds()))
     response.delete_cookie(LOGIN_COOKIE)
     return response
 
@@ -82,7 +85,7 @@ def logout(request: Request, svc: Svc, session: PageSession) -> Response:
 @router.get("/", **needs(Permission.verify))
 def dashboard(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
     return page(request, "dashboard.html", title="Dashboard",
-                board=svc.dashboard(session.principal))
+                board=svc.dashboard(session.principal), case=svc.case())
 
 
 @router.get("/orders/{order_id}", **needs(Permission.read))
@@ -139,9 +142,32 @@ def verify(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
 
 @router.get("/alerts", **needs(Permission.read))
 def alerts(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
-    return page(request, "alerts.html", title="Alerts",
-                alerts=[a.to_json() for a in svc.alerts.recent(session.principal, limit=200)],
-                obligations=svc.obligations_for(session.principal))
+    return _alerts_page(request, svc, session)
+
+
+@router.post("/alerts/subscriptions", **needs(Permission.subscribe))
+async def subscribe(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
+    """A webhook from the Alerts page; its secret is shown on the page this once."""
+    form = await request.form()
+    topics = [str(t) for t in form.getlist("topics")]
+    people = [p.strip() for p in str(form.get("people", "")).split(",") if p.strip()]
+    try:
+        made = svc.alerts.subscribe(session.principal, str(form.get("url", "")).strip(),
+                                    topics, people or sorted(session.principal.people))
+    except ValidationError as error:
+        return _alerts_page(request, svc, session, errors=error.problems, status=422)
+    return _alerts_page(request, svc, session, created=made, status=201)
+
+
+def _alerts_page(request: Request, svc: Svc, session: PageSession, *,
+                 created: dict[str, Any] | None = None, errors: list[Problem] = (),  # type: ignore[assignment]
+                 status: int = 200) -> HTMLResponse:
+    who = session.principal
+    return page(request, "alerts.html", status, title="Alerts",
+                alerts=svc.alerts_for(who, limit=200), obligations=svc.obligations_for(who),
+                subscriptions=svc.alerts.subscriptions(who) if who.may(Permission.subscribe)
+                else [], created=created, errors=_problems_by_field(list(errors)),
+                topics=TOPICS)
 
 
 @router.post("/obligations/{obligation_id}/acknowledge", **needs(Permission.acknowledge))

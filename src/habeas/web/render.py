@@ -12,7 +12,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from habeas.domain import When
-from habeas.web.plain import directs_words, forbids_words, scope_words
+from habeas.drawings.words import place_name
+from habeas.law.describe import Describe
+from habeas.law.findings import human_duration
+from habeas.reports.describe import requirements, route, scope
 
 
 def when(value: Any, tz: str = "UTC") -> str:
@@ -49,25 +52,14 @@ def sentence(value: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
-def duration(value: Any) -> str:
-    """``PT2H41M`` -> ``2 h 41 min``: how long after an order's effect something happened."""
-    text = str(value or "")
-    if not text.startswith("P"):
-        return text
-    out = text.removeprefix("P").replace("T", "")
-    for unit, word in (("D", " d "), ("H", " h "), ("M", " min "), ("S", " s ")):
-        out = out.replace(unit, word)
-    return out.strip()
-
-
 @cache
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("habeas.web", "templates"),
                       autoescape=select_autoescape(default=True), trim_blocks=True,
                       lstrip_blocks=True)
-    env.globals.update(scope_words=scope_words, forbids_words=forbids_words,
-                       directs_words=directs_words)
-    env.filters.update(when=when, humanise=humanise, duration=duration, sentence=sentence,
+    env.globals.update(place_name=place_name, requirements=requirements, route=route,
+                       protects=lambda case, order: scope(Describe(case), order.protects))
+    env.filters.update(when=when, humanise=humanise, duration=human_duration, sentence=sentence,
                        order_kind=order_kind,
                        tojson_pretty=lambda v: json.dumps(v, indent=2, ensure_ascii=False))
     return env

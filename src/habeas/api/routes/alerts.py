@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api", tags=["alerts"])
 @router.get("/alerts", **needs(Permission.read))
 def alerts(svc: Svc, who: Who, limit: int = Query(50, ge=1, le=500)) -> list[dict[str, Any]]:
     """Newest first; counsel sees alerts about its clients only."""
-    return [a.to_json() for a in svc.alerts.recent(who, limit=limit)]
+    return svc.alerts_for(who, limit=limit)
 
 
 @router.get("/obligations", **needs(Permission.read))

@@ -29,7 +29,7 @@ def _collection(section: str, permission: Permission) -> None:
 
     @router.get(f"/{section}/{{obj_id}}", name=f"get_{section}", **needs(permission))
     def one(svc: Svc, who: Who, obj_id: ObjectId) -> dict[str, Any]:
-        return svc.entity_json(section, svc.get(who, section, obj_id))
+        return svc.redact(who, svc.entity_json(section, svc.get(who, section, obj_id)))
 
 
 for _section, _permission in SECTIONS.items():
