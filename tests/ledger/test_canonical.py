@@ -65,3 +65,39 @@ def test_floats_follow_ecmascript() -> None:
 def test_values_without_a_canonical_form_are_refused(value: Any) -> None:
     with pytest.raises(ValidationError, match="not canonical JSON"):
         canonical_bytes(value)
+
+
+def _plain_as_written_first(value: Any) -> bool:
+    """``canonical._plain`` before scalars were checked in place: every value popped."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is dict:
+            if any(type(key) is not str for key in item):
+                return False
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind is not int or not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+            return False
+    return True
+
+
+class _Str(str):
+    pass
+
+
+odd_scalars = (scalars | st.integers() | st.floats() | st.binary(max_size=3)
+               | st.builds(_Str, text) | st.just(frozenset()) | st.just(object()))
+odd_keys = text | st.integers(-3, 3) | st.none() | st.booleans() | st.builds(_Str, text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.recursive(odd_scalars, lambda inner: (
+    st.lists(inner, max_size=4) | st.lists(inner, max_size=3).map(tuple)
+    | st.dictionaries(odd_keys, inner, max_size=4)), max_leaves=20))
+def test_plain_gives_the_verdict_it_always_gave(value: Any) -> None:
+    assert canonical._plain(value) == _plain_as_written_first(value)

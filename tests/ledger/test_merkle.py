@@ -237,3 +237,35 @@ def test_resuming_from_the_frontier_stores_every_node(before: int, after: int) -
         tree.append(leaf)
     assert tree.root() == reference.mth(leaves)
     assert {k: v for k, v in everything.items() if k[0] > 0 and k not in first} == found
+
+
+def _inclusion_keys_as_written_first(index: int, size: int) -> list[list[merkle.Key]]:
+    """``inclusion_keys`` before it was unrolled for speed: the RFC recursion, literally."""
+    path: list[list[merkle.Key]] = []
+    start, end = 0, size
+    while end - start > 1:
+        k = 1 << ((end - start - 1).bit_length() - 1)
+        if index < start + k:
+            path.append(merkle.range_keys(start + k, end))
+            end = start + k
+        else:
+            path.append(merkle.range_keys(start, start + k))
+            start += k
+    path.reverse()
+    return path
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.integers(1, 2**48).flatmap(lambda n: st.tuples(st.integers(0, n - 1), st.just(n))))
+def test_unrolled_inclusion_keys_equal_the_recursion(case: tuple[int, int]) -> None:
+    index, size = case
+    assert merkle.inclusion_keys(index, size) == _inclusion_keys_as_written_first(index, size)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.binary(min_size=32, max_size=32), max_size=40))
+def test_fold_is_the_right_to_left_node_hash_chain(hashes: list[bytes]) -> None:
+    expected = hashes[-1] if hashes else merkle.EMPTY_ROOT
+    for left in reversed(hashes[:-1]):
+        expected = merkle.node_hash(left, expected)
+    assert merkle.fold(hashes) == expected

@@ -13,7 +13,15 @@ from tests.ledger.test_canonical import json_values
 from habeas.errors import ValidationError
 from habeas.ledger.canonical import canonical_bytes
 from habeas.ledger.merkle import leaf_hash
-from habeas.ledger.records import Prepared, Record, RecordDraft, format_time, validate
+from habeas.ledger.records import (
+    Prepared,
+    Record,
+    RecordDraft,
+    format_time,
+    placed,
+    stamp,
+    validate,
+)
 
 times = st.datetimes(timezones=st.just(UTC)).map(lambda d: d.isoformat())
 drafts = st.builds(
@@ -43,6 +51,27 @@ def test_spliced_leaf_equals_the_canonical_leaf_object(draft: RecordDraft, seq: 
                     draft.retracts)
     assert Prepared.of(draft).leaf(seq, format_time(moment)) == \
         canonical_bytes(record.leaf_object())
+
+
+@settings(max_examples=300, deadline=None)
+@given(drafts, st.integers(0, 2**40))
+def test_append_path_builds_the_same_leaf_and_record(draft: RecordDraft, seq: int) -> None:
+    """The append path stamps ``recorded_at`` once per batch and builds records without the
+    dataclass ``__init__``: same bytes, same hash, an equal record with the same fields."""
+    moment = datetime(2025, 3, 16, 1, 2, 3, 4, tzinfo=UTC)
+    text = format_time(moment)
+    prepared = Prepared.of(draft)
+    body = prepared.leaf_stamped(seq, stamp(text))
+    assert body == prepared.leaf(seq, text)
+    built = placed(seq, moment, draft, leaf_hash(body))
+    record = Record(seq, moment, draft.kind, dict(draft.payload), draft.occurred_at,
+                    tuple(draft.source), draft.actor, draft.idempotency_key, draft.corrects,
+                    draft.retracts, leaf_hash(body))
+    assert built == record and vars(built) == vars(record) and type(built) is Record
+    assert canonical_bytes(built.leaf_object()) == body
+    assert built.payload is not draft.payload  # a copy, as the constructor call made
+    with pytest.raises(AttributeError):
+        built.seq = 1  # type: ignore[misc]  # still frozen
 
 
 def test_worked_example_bytes() -> None:

@@ -98,3 +98,29 @@ def test_full_disk_is_an_operational_error_and_writes_nothing(tmp_path: Path) ->
             ledger.append([draft(i) for i in range(2000)])
         assert ledger.size() == 1
         assert ledger.verify().size == 1
+
+
+@pytest.mark.parametrize("gone", [[], [0], [5], [3, 4, 9], [10, 11]])
+def test_leaves_equal_the_one_query_read_even_with_rows_missing(
+        tmp_path: Path, gone: list[int]) -> None:
+    """``leaves`` reads bodies and hashes as two one-column statements and makes the seqs up
+    when the count proves them; with rows deleted it must say what one query would."""
+    path = tmp_path / "ledger.db"
+    with Ledger.init(str(path), tmp_path / "key") as ledger:
+        ledger.append([draft(i) for i in range(12)])
+    TestSQLite().tamper(str(path), [(f"DELETE FROM records WHERE seq = {seq}", ())
+                                    for seq in gone])
+    with Ledger.open(str(path), tmp_path / "key") as ledger:
+        for batch in (1, 4, 5, 12, 50):
+            got = [(seqs, bodies, hashes)
+                   for seqs, bodies, hashes in ledger.store.leaves(0, 12, batch)]
+            conn = sqlite3.connect(path)
+            want = []
+            for start in range(0, 12, batch):
+                rows = conn.execute("SELECT seq, body, leaf_hash FROM records WHERE seq >= ? "
+                                    "AND seq < ? ORDER BY seq",
+                                    (start, min(12, start + batch))).fetchall()
+                if rows:
+                    want.append(tuple(list(column) for column in zip(*rows, strict=True)))
+            conn.close()
+            assert got == want

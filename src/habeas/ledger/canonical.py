@@ -38,24 +38,45 @@ def _encode(value: Any) -> str:
 
 
 def _plain(value: Any) -> bool:
-    """No floats, no unsafe integers, no non-string keys, no types JSON lacks."""
+    """No floats, no unsafe integers, no non-string keys, no types JSON lacks.
+
+    Scalars are checked where their container is read (only containers go on the stack):
+    the same verdict as classifying every value after popping it, at about half the cost.
+    """
+    kind = type(value)
+    if kind is not dict and kind is not list and kind is not tuple:
+        return _plain_scalar(value)
     stack = [value]
-    pop, extend = stack.pop, stack.extend
+    pop, push = stack.pop, stack.append
+    low, high = -MAX_SAFE_INTEGER, MAX_SAFE_INTEGER
     while stack:
         item = pop()
-        kind = type(item)
-        if kind is str or kind is bool or item is None:
-            continue
-        if kind is dict:
+        if type(item) is dict:
             for key in item:
                 if type(key) is not str:
                     return False
-            extend(item.values())
-        elif kind is list or kind is tuple:
-            extend(item)
-        elif kind is not int or not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
-            return False
+            children: Any = item.values()
+        else:
+            children = item
+        for child in children:
+            kind = type(child)
+            if kind is str or kind is bool or child is None:
+                continue
+            if kind is int:
+                if not low <= child <= high:
+                    return False
+            elif kind is dict or kind is list or kind is tuple:
+                push(child)
+            else:
+                return False
     return True
+
+
+def _plain_scalar(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    return kind is int and -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
 
 
 def _bmp_keys(value: Any) -> bool:

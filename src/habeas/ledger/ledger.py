@@ -3,6 +3,7 @@ tree and committed, and where roots, proofs and checkpoints are made from stored
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -28,6 +29,8 @@ from habeas.ledger.records import (
     RecordDraft,
     format_time,
     parse_time,
+    placed,
+    stamp,
     validate,
 )
 from habeas.ledger.rotation import key_chain, refuse_reserved
@@ -187,36 +190,37 @@ class Ledger:
     def _place(self, batch: _Batch, tree: merkle.CompactRange, rows: list[Row],
                recorded_at: str, moment: datetime, known: dict[str, Row],
                pending: dict[str, tuple[Record, bytes]]) -> list[Record]:
-        replayed = [_replay(i, p, known, pending) for i, p in enumerate(batch.drafts)]
+        replayed = [None if p.draft.idempotency_key is None else _replay(i, p, known, pending)
+                    for i, p in enumerate(batch.drafts)]
         if batch.expected_size is not None and tree.size != batch.expected_size and not all(
                 replayed):
             raise IntegrityError(f"expected the log to hold {batch.expected_size} records, "
                                  f"it holds {tree.size}")
         records: list[Record] = []
+        stamped = stamp(recorded_at)
+        sha, push, add_row, add_record = merkle.sha256, tree.append, rows.append, records.append
         for i, (prepared, old) in enumerate(zip(batch.drafts, replayed, strict=True)):
             draft = prepared.draft
-            if old is None and draft.idempotency_key is not None:  # same key earlier in batch
+            key = draft.idempotency_key
+            if old is None and key is not None:  # same key earlier in batch
                 old = _replay(i, prepared, known, pending)
             if old is not None:
-                records.append(old)
+                add_record(old)
                 continue
             seq = tree.size
-            for name in ("corrects", "retracts"):
-                target = getattr(draft, name)
+            for name, target in (("corrects", draft.corrects), ("retracts", draft.retracts)):
                 if target is not None and target >= seq:
                     raise ValidationError(Problem(f"records[{i}].{name}", target,
                                                   f"must name an earlier seq (this record "
                                                   f"would be seq {seq})"))
-            body = prepared.leaf(seq, recorded_at)
-            leaf = merkle.leaf_hash(body)
-            tree.append(leaf)
-            rows.append(Row(seq, recorded_at, draft.kind, draft.idempotency_key, body, leaf))
-            record = Record(seq, moment, draft.kind, dict(draft.payload), draft.occurred_at,
-                            tuple(draft.source), draft.actor, draft.idempotency_key,
-                            draft.corrects, draft.retracts, leaf)
-            if draft.idempotency_key is not None:
-                pending[draft.idempotency_key] = (record, prepared.fingerprint())
-            records.append(record)
+            body = prepared.leaf_stamped(seq, stamped)
+            leaf = sha(b"\x00" + body).digest()  # merkle.leaf_hash, inlined
+            push(leaf)
+            add_row(Row(seq, recorded_at, draft.kind, key, body, leaf))
+            record = placed(seq, moment, draft, leaf)
+            if key is not None:
+                pending[key] = (record, prepared.fingerprint())
+            add_record(record)
         return records
 
     # -- reading ---------------------------------------------------------------------------
@@ -275,10 +279,15 @@ class Ledger:
 
     def _hashes(self, keys: list[merkle.Key]) -> dict[merkle.Key, bytes]:
         """Node hashes from the cache of high subtrees, the rest in one query."""
-        cache = self._nodes
-        found = {key: cache[key] for key in keys if key in cache}
-        if len(found) < len(keys):
-            fetched = self.store.hashes([key for key in keys if key not in found])
+        cache, found, missing = self._nodes, {}, []
+        for key in keys:
+            digest = cache.get(key)
+            if digest is None:
+                missing.append(key)
+            else:
+                found[key] = digest
+        if missing:
+            fetched = self.store.hashes(missing)
             found.update(fetched)
             if len(cache) > CACHE_LIMIT:
                 cache.clear()
@@ -329,7 +338,7 @@ class Ledger:
                                         "run `habeas verify`")
             note = Checkpoint(self.origin, size, root).sign(self._signing_key())
             self.store.add_checkpoint(size, note, format_time(self._clock()))
-        elif Checkpoint.parse(note.partition("\n\n")[0] + "\n").root != root:
+        elif _note_root(note) != root:
             raise VerificationError(f"the stored tree disagrees with the signed checkpoint "
                                     f"of size {size}; run `habeas verify`")
         if len(self._notes) >= 1024:
@@ -366,6 +375,12 @@ class Ledger:
         earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
         return verify_log(self.store, key_chain(self.store, self._verifier), self.origin,
                           checkpoint, progress, deep)
+
+
+@functools.lru_cache(maxsize=1024)
+def _note_root(note: str) -> bytes:
+    """The root a checkpoint note commits to (notes are immutable: parsed once each)."""
+    return Checkpoint.parse(note.partition("\n\n")[0] + "\n").root
 
 
 def _prepare(drafts: Sequence[RecordDraft]) -> list[Prepared]:

@@ -20,7 +20,7 @@ Key = tuple[int, int]
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
-_sha256 = hashlib.sha256
+_sha256 = sha256 = hashlib.sha256
 
 
 def leaf_hash(data: bytes) -> bytes:
@@ -54,11 +54,15 @@ def range_keys(start: int, end: int) -> list[Key]:
 
 def fold(hashes: Sequence[bytes]) -> bytes:
     """Hash of a range from its perfect subtrees (largest first), folded right to left."""
-    if not hashes:
+    count = len(hashes)
+    if count == 1:
+        return hashes[0]
+    if not count:
         return EMPTY_ROOT
     result = hashes[-1]
-    for left in reversed(hashes[:-1]):
-        result = node_hash(left, result)
+    sha = _sha256
+    for i in range(count - 2, -1, -1):
+        result = sha(b"\x01" + hashes[i] + result).digest()  # node_hash, inlined
     return result
 
 
@@ -72,15 +76,21 @@ def inclusion_keys(index: int, size: int) -> list[list[Key]]:
     if not 0 <= index < size:
         raise ValueError(f"leaf index {index} is outside a tree of size {size}")
     path: list[list[Key]] = []
+    add = path.append
     start, end = 0, size
     while end - start > 1:
-        k = _split(end - start)
-        if index < start + k:
-            path.append(range_keys(start + k, end))
-            end = start + k
+        level = (end - start - 1).bit_length() - 1  # _split, inlined: k = 2**level
+        middle = start + (1 << level)
+        if index < middle:
+            if end - middle & end - middle - 1:  # not a power of two: several subtrees
+                add(range_keys(middle, end))
+            else:
+                add([((end - middle).bit_length() - 1, middle >> (end - middle).bit_length()
+                      - 1)])
+            end = middle
         else:
-            path.append(range_keys(start, start + k))
-            start += k
+            add([(level, start >> level)])  # range_keys(start, middle), a perfect subtree
+            start = middle
     path.reverse()
     return path
 
@@ -112,7 +122,8 @@ def consistency_keys(old_size: int, new_size: int) -> list[list[Key]]:
 
 def assemble(groups: Iterable[list[Key]], hashes: Mapping[Key, bytes]) -> list[bytes]:
     """Turn ``*_keys`` output and the fetched node hashes into a proof."""
-    return [fold([hashes[key] for key in group]) for group in groups]
+    return [hashes[group[0]] if len(group) == 1 else fold([hashes[key] for key in group])
+            for group in groups]
 
 
 def root_from_inclusion(index: int, size: int, leaf: bytes, path: Sequence[bytes]) -> bytes:
@@ -242,9 +253,9 @@ class CompactRange:
             level_hashes = list(leaves[i:i + chunk])
             level = 0
             while len(level_hashes) > 1:
+                pairs = iter(level_hashes)  # zip(it, it): left and right, no slice copies
                 level_hashes = [sha(b"\x01" + a + b).digest()
-                                for a, b in zip(level_hashes[0::2], level_hashes[1::2],
-                                                strict=True)]
+                                for a, b in zip(pairs, pairs, strict=True)]
                 level += 1
             self._push(level, level_hashes[0])
             i += chunk
@@ -253,13 +264,14 @@ class CompactRange:
         stack = self.stack
         index = self.size >> level
         self.size += 1 << level
-        while stack and stack[-1][0] == level:
-            _, left = stack.pop()
-            digest = node_hash(left, digest)
-            level += 1
-            index >>= 1
-            if self.on_node is not None:
-                self.on_node(level, index, digest)
+        if stack and stack[-1][0] == level:
+            sha, on_node, pop = _sha256, self.on_node, stack.pop
+            while stack and stack[-1][0] == level:
+                digest = sha(b"\x01" + pop()[1] + digest).digest()  # node_hash, inlined
+                level += 1
+                index >>= 1
+                if on_node is not None:
+                    on_node(level, index, digest)
         stack.append((level, digest))
 
     def root(self) -> bytes:

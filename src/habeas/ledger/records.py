@@ -162,13 +162,14 @@ class Prepared:
         source = content.pop("source")
         content.pop("retracts", None)  # what is left sorts before "recorded_at"
         try:
-            return cls(draft, canonical_bytes(content), canonical_bytes(source))
+            head, tail = canonical_bytes(content), canonical_bytes(source)
         except ValidationError as error:
             problems: list[Problem] = []
             _check_json(_join(path, "payload"), content["payload"], problems)
             _check_json(_join(path, "source"), source, problems)
             raise ValidationError(problems or [Problem(path, error.problems[0].value,
                                                        error.problems[0].rule)]) from None
+        return cls(draft, head, tail)
 
     def fingerprint(self) -> bytes:
         """Equal for drafts with equal content: what an idempotent replay must match."""
@@ -176,10 +177,36 @@ class Prepared:
 
     def leaf(self, seq: int, recorded_at: str) -> bytes:
         """The canonical bytes of the whole leaf object."""
+        return self.leaf_stamped(seq, stamp(recorded_at))
+
+    def leaf_stamped(self, seq: int, stamped: bytes) -> bytes:
+        """``leaf`` with ``stamp(recorded_at)`` made once for a whole batch."""
         retracts = self.draft.retracts
-        return b"".join((self.head[:-1], b',"recorded_at":"', recorded_at.encode(), b'"',
+        return b"".join((self.head[:-1], stamped,
                          b"" if retracts is None else b',"retracts":%d' % retracts,
                          b',"seq":%d,"source":' % seq, self.source, b"}"))
+
+
+def stamp(recorded_at: str) -> bytes:
+    """The ``recorded_at`` member as it sits in a leaf, after the fields before it."""
+    return b',"recorded_at":"' + recorded_at.encode() + b'"'
+
+
+_new = object.__new__
+_set_dict = object.__setattr__
+
+
+def placed(seq: int, moment: datetime, draft: RecordDraft, leaf_hash: bytes) -> Record:
+    """``Record(seq, moment, <the draft's fields, payload and source copied>, leaf_hash)``
+    without the frozen dataclass ``__init__`` (one ``object.__setattr__`` per field): the
+    same object, built at a third of the cost on the append path."""
+    record = _new(Record)
+    _set_dict(record, "__dict__", {
+        "seq": seq, "recorded_at": moment, "kind": draft.kind, "payload": dict(draft.payload),
+        "occurred_at": draft.occurred_at, "source": tuple(draft.source), "actor": draft.actor,
+        "idempotency_key": draft.idempotency_key, "corrects": draft.corrects,
+        "retracts": draft.retracts, "leaf_hash": leaf_hash})
+    return record
 
 
 def _join(path: str, name: str) -> str:
@@ -245,7 +272,7 @@ def validate(draft: RecordDraft, path: str = "") -> list[Problem]:
         problems.append(Problem(at("kind"), draft.kind,
                                 "must be 1-200 characters: letters, digits and _.:/- "
                                 "(starting with a letter or digit)"))
-    if not isinstance(draft.payload, Mapping):
+    if type(draft.payload) is not dict and not isinstance(draft.payload, Mapping):
         problems.append(Problem(at("payload"), draft.payload, "must be a JSON object"))
     occurred = draft.occurred_at
     if isinstance(occurred, tuple | list):
@@ -260,10 +287,14 @@ def validate(draft: RecordDraft, path: str = "") -> list[Problem]:
                                         "interval starts after it ends"))
     elif occurred is not None:
         _check_time(at("occurred_at"), occurred, problems)
-    if isinstance(draft.source, str | bytes) or not isinstance(draft.source, Sequence):
+    source_type = type(draft.source)  # list and tuple first: the ABC checks cost more
+    if source_type is not list and source_type is not tuple and (
+            isinstance(draft.source, str | bytes) or not isinstance(draft.source, Sequence)):
         problems.append(Problem(at("source"), draft.source, "must be a list of citations"))
     else:
         for i, citation in enumerate(draft.source):
+            if type(citation) is str and citation:
+                continue
             if not (isinstance(citation, str) and citation) and not isinstance(citation, dict):
                 problems.append(Problem(at(f"source[{i}]"), citation,
                                         "a citation is a non-empty string or an object"))
