@@ -71,10 +71,11 @@ def drop_copy(url: str) -> None:
         pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def habeas(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+def habeas(*args: str, env: dict[str, str] | None = None, input: str | None = None
+           ) -> tuple[int, str, str]:
     """Run the ``habeas`` command in-process: (exit code, stdout, stderr). A traceback
     (an exception that is not a clean exit) fails the test where it happens."""
-    result = CliRunner().invoke(app, list(args), env=env)
+    result = CliRunner().invoke(app, list(args), env=env, input=input)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"habeas {' '.join(args)} crashed") from result.exception
     return result.exit_code, result.stdout, result.stderr

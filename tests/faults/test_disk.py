@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.faults.backends import habeas
 
 from habeas.errors import HabeasError, OperationalError
 from habeas.ledger import Ledger, RecordDraft
@@ -191,6 +192,10 @@ def test_postgres_read_only_database(postgres_url: str, key: Path) -> None:
             ledger.append([big(2)])
         names_database(caught.value, postgres_url, "read-only")
         assert ledger.size() == 2
+    code, out, err = habeas("append", "--db", postgres_url, "-",
+                            input='{"kind": "disk.test", "payload": {"i": 2}}\n')
+    assert (code, out) == (3, "") and err.startswith("Error: database postgresql://")
+    assert "appending: the database is read-only" in err and err.count("\n") == 1
     with psycopg.connect(postgres_url, autocommit=True) as pg:
         pg.execute("SET default_transaction_read_only = off")
         pg.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = off')

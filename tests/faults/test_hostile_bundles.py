@@ -146,3 +146,13 @@ def test_reverting_a_correction_appends_another_correction(tmp_path: Path) -> No
     with Ledger.open(db) as ledger:
         assert ledger.size() == 81
         ledger.verify()
+
+
+def test_top_level_key_with_a_lone_surrogate_is_named() -> None:
+    """Found by the generator: pydantic gives no location for such a key, so the refusal
+    named no path."""
+    with pytest.raises(ValidationError) as caught:
+        parse_bundle('{"habeas": 1, "title": "t", "timezone": "UTC", "unknown_\\ud800": 1}',
+                     source="hostile.json")
+    check_refusal(caught.value, "hostile.json")
+    assert caught.value.problems[0].path == "unknown_\\ud800"

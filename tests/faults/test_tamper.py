@@ -80,18 +80,34 @@ def test_rows_added_behind_the_ledgers_back(url: str, key: Path) -> None:
                    "are made from)\n")
 
 
-@pytest.mark.xfail(strict=True, reason="defect: verify checks only the frontier nodes, not "
-                   "interior ones (docs/reliability.md, open defects)")
-def test_changed_interior_node_is_caught(url: str, key: Path) -> None:
-    """Proofs are made from stored nodes: a node changed by hand must not pass as intact
-    (it would make the ledger hand out proofs that fail)."""
+def test_changed_interior_node_is_caught_by_deep_verification(url: str, key: Path) -> None:
+    """Proofs are made from stored nodes: a node changed by hand makes the ledger hand out
+    proofs that fail. Plain verify (records, root, frontier) does not see it; --deep does,
+    naming the first record under the node."""
     with filled(url, key, 16) as ledger:
         ledger.checkpoint()
     tamper(url, [("UPDATE nodes SET hash = ? WHERE level = 1 AND idx = 2", (bytes(32),))])
-    with Ledger.open(url, key) as ledger, pytest.raises(VerificationError):
-        ledger.inclusion_proof(4).verify(Verifier.parse(ledger.verifier_key()))
-    err = verify_fails(url, key)
-    assert "seq 4" in err and "stored tree" in err
+    with Ledger.open(url, key) as ledger:
+        with pytest.raises(VerificationError):
+            ledger.inclusion_proof(6).verify(Verifier.parse(ledger.verifier_key()))
+        assert ledger.verify().size == 16  # the documented limit of the plain check
+        with pytest.raises(VerificationError) as caught:
+            ledger.verify(deep=True)
+    assert str(caught.value) == ("seq 4: the stored tree node at level 1, index 2 (records 4 "
+                                 "to 5) does not match the records: proofs made from it "
+                                 "would fail")
+    code, out, err = habeas("verify", "--db", url, "--deep")
+    assert (code, out, err) == (1, "", f"Error: {caught.value}\n")
+
+
+def test_deleted_interior_node_is_caught_by_deep_verification(url: str, key: Path) -> None:
+    with filled(url, key, 40) as ledger:
+        ledger.checkpoint()
+        assert ledger.verify(deep=True).size == 40
+    tamper(url, [("DELETE FROM nodes WHERE level = 3 AND idx = 1", ())])
+    with Ledger.open(url, key) as ledger, pytest.raises(VerificationError,
+                                                       match="index 1 .* is missing"):
+        ledger.verify(deep=True)
 
 
 # -- the signing key -----------------------------------------------------------------------
@@ -183,3 +199,27 @@ def test_history_rewritten_and_resigned_with_the_same_key(url: str, key: Path,
         assert ledger.verify().size == 10
     err = verify_fails(url, key, "--checkpoint", str(saved))
     assert "the root at size 10 differs from the signed checkpoint" in err
+
+
+def test_deep_check_spans_batches(url: str, key: Path) -> None:
+    """The node check across batch boundaries (tiny batches here, 32,768 records in
+    verify): every node of a 45-record tree, then one changed high node."""
+    from habeas.ledger.nodecheck import NodeCheck
+
+    with filled(url, key, 45) as ledger:
+        leaves = [r.leaf_hash for r in ledger.scan()]
+
+        def run() -> None:
+            check = NodeCheck(ledger.store, 4)
+            for start in range(0, 45, 4):
+                check.add(start, leaves[start:start + 4])
+            check.finish()
+
+        run()
+    tamper(url, [("UPDATE nodes SET hash = ? WHERE level = 4 AND idx = 1", (bytes(32),))])
+    with Ledger.open(url, key) as ledger, pytest.raises(
+            VerificationError, match="seq 16: the stored tree node at level 4, index 1"):
+        check = NodeCheck(ledger.store, 4)
+        for start in range(0, 45, 4):
+            check.add(start, leaves[start:start + 4])
+        check.finish()

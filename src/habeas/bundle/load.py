@@ -207,5 +207,9 @@ def problems_from_pydantic(error: pydantic.ValidationError) -> list[Problem]:
             message = "unknown field"
         elif item["type"] == "missing":
             value, message = None, "required field"
+        if not path and item["type"] == "string_unicode" and isinstance(value, str):
+            # pydantic gives no location for a top-level key that is not valid text
+            path = value.encode("utf-8", "backslashreplace").decode()
+            message = "a key that is not valid Unicode text (a lone surrogate)"
         problems.append(Problem(path, value, message))
     return problems

@@ -20,7 +20,8 @@ key_app = typer.Typer(invoke_without_command=True, no_args_is_help=False)
 
 @key_app.callback()
 def key(ctx: typer.Context, db: DbOption = None) -> None:
-    """Print the verifier key (C2SP vkey) that checks this ledger's new checkpoints.
+    """Print the verifier key (C2SP vkey) that checks this ledger's new checkpoints;
+    `habeas key rotate` hands over to a new key.
 
     \b
     Example:

@@ -172,7 +172,10 @@ def prove(seq: Annotated[int | None, typer.Argument(
 def verify(db: DbOption = None,
            checkpoint_file: Annotated[Path | None, typer.Option(
                "--checkpoint", help="An earlier signed checkpoint the log must still extend.",
-               show_default=False)] = None) -> None:
+               show_default=False)] = None,
+           deep: Annotated[bool, typer.Option(
+               "--deep", help="Also recompute every stored tree node (the nodes proofs are "
+               "made from); about twice the work.")] = False) -> None:
     """Recompute every leaf and the root; check every stored checkpoint (signature and
     consistency) and, if given, an earlier one. Exit 0 if intact, 1 naming the first bad seq.
 
@@ -185,7 +188,7 @@ def verify(db: DbOption = None,
     if checkpoint_file is not None:
         given = read_input_file(checkpoint_file, "--checkpoint")
     with Ledger.open(resolve_db(db)) as ledger, _progress(ledger.size() >= PROGRESS_FROM) as bar:
-        report = ledger.verify(given, bar)
+        report = ledger.verify(given, bar, deep)
     extra = (f", consistent with the given checkpoint of size {report.given.size}"
              if report.given else "")
     typer.echo(f"intact: {report.size} records, root {report.root.hex()}, "

@@ -346,6 +346,11 @@ class Ledger:
         self._notes[size] = note
         return note
 
+    def check_signing_key(self) -> str:
+        """Load and check the signing key now (mode 0600, the key in force) rather than at
+        the first checkpoint, as a server must before it listens; returns its verifier key."""
+        return self._signing_key().verifier().text()
+
     def _signing_key(self) -> Signer:
         """The key in force now (read from the log each time: another process may have
         rotated it), loaded from the key file when the cached one is not it."""
@@ -364,12 +369,12 @@ class Ledger:
         """Every checkpoint note issued so far, oldest first."""
         return [note for _, note in self.store.checkpoints()]
 
-    def verify(self, checkpoint: str | None = None, progress: ProgressFn | None = None
-               ) -> VerifyReport:
+    def verify(self, checkpoint: str | None = None, progress: ProgressFn | None = None,
+               deep: bool = False) -> VerifyReport:
         """Recompute every leaf and the root; check every stored checkpoint and, if given, an
         earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
         return verify_log(self.store, key_chain(self.store, self._verifier), self.origin,
-                          checkpoint, progress)
+                          checkpoint, progress, deep)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from habeas.errors import VerificationError
 from habeas.ledger import merkle
 from habeas.ledger.checkpoint import Checkpoint
+from habeas.ledger.nodecheck import NodeCheck
 from habeas.ledger.note import Verifier
 from habeas.ledger.rotation import KeyChain, check_handovers
 from habeas.ledger.store import Store
@@ -57,10 +58,11 @@ def _open_all(store: Store, chain: KeyChain, origin: str, given_note: str | None
 
 
 def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
-               given_note: str | None = None, progress: ProgressFn | None = None
-               ) -> VerifyReport:
+               given_note: str | None = None, progress: ProgressFn | None = None,
+               deep: bool = False) -> VerifyReport:
     """Raise ``VerificationError`` naming the first bad seq, or report what was checked.
-    Each checkpoint is checked with the key in force for its size (see ``rotation``)."""
+    Each checkpoint is checked with the key in force for its size (see ``rotation``);
+    ``deep`` also holds every stored interior node to the records (see ``nodecheck``)."""
     size = store.size()
     chain = verifier if isinstance(verifier, KeyChain) else KeyChain(verifier)
     stored, given = _open_all(store, chain, origin, given_note)
@@ -77,6 +79,7 @@ def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
     tree = merkle.CompactRange()
     sha = hashlib.sha256
     expected = 0
+    nodes = NodeCheck(store, BATCH) if deep else None
     for seqs, bodies, stored_hashes in store.leaves(0, size, BATCH):
         if seqs[0] != expected or seqs[-1] != expected + len(seqs) - 1:
             raise VerificationError("record missing or out of place",
@@ -87,6 +90,8 @@ def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
                        if a != b)
             raise VerificationError("the stored leaf hash does not match the record's bytes",
                                     seq=expected + bad)
+        if nodes is not None:
+            nodes.add(expected, leaves)
         offset = 0
         while stops and stops[0] <= expected + len(leaves):
             stop = stops.pop(0)
@@ -101,6 +106,8 @@ def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
             progress(expected, size)
     if expected != size:
         raise VerificationError("record missing or out of place", seq=expected)
+    if nodes is not None:
+        nodes.finish()
     if stops and tree.root() not in roots[stops[0]]:  # only a checkpoint of the empty log
         raise VerificationError("the signed checkpoint of the empty log has another root")
     keys = merkle.root_keys(size)

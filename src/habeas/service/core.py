@@ -96,6 +96,7 @@ class Service:
              **options: Any) -> Service:
         """The service over the ledger at ``url``, with its operational tables beside it."""
         ledger = Ledger.init(url, key_path) if create else Ledger.open(url, key_path)
+        ledger.check_signing_key()  # a 0644 or missing key file stops a server before it starts
         return cls(ledger, Database(url), **options)
 
     # --- the case as it stands ---------------------------------------------------------
@@ -433,6 +434,9 @@ class Service:
                 if answered:
                     replay: dict[str, Any] = json.loads(answered[0][0])
                     return replay
+                logged = self._logged_answer(section, scoped_key)
+                if logged is not None:
+                    return logged
             before = self._current()
             obj = entry.validate(before.case, section, payload)
             records = self.ledger.append(entry.drafts(obj, section, principal.name, scoped_key))
@@ -443,6 +447,21 @@ class Service:
                 self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
                                 (scoped_key, json.dumps(answer), iso(self.clock.now())))
             self._after(section, obj, parties)
+        return answer
+
+    def _logged_answer(self, section: str, scoped_key: str) -> dict[str, Any] | None:
+        """The answer to a request whose records reached the ledger but whose answer was
+        never stored (the server died in between), rebuilt from the records and stored, so
+        that the client's retry is answered instead of refused as a duplicate."""
+        rows = self.ledger.store.by_idempotency_keys([f"{scoped_key}:0"])
+        if not rows:
+            return None
+        row = rows[f"{scoped_key}:0"]
+        record = Record.from_leaf(row.body, row.leaf_hash)
+        answer = {"id": record.payload["id"], "kind": SECTIONS[section][0],
+                  "records": [record.to_json()]}
+        self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
+                        (scoped_key, json.dumps(answer), iso(self.clock.now())))
         return answer
 
     def import_bundle(self, principal: Principal, text: str) -> dict[str, Any]:

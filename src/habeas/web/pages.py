@@ -3,6 +3,7 @@ when the service refuses the input, show its problems beside the fields they nam
 
 from __future__ import annotations
 
+import math
 import secrets
 from typing import Any
 
@@ -17,6 +18,7 @@ from habeas.service import Permission
 from habeas.service.accounts import SESSION_LIFETIME
 from habeas.service.alerts import TOPICS
 from habeas.web.forms import EVENT_KINDS, ORDER_KINDS, ZONES, event_payload, order_payload
+from habeas.web.ratelimit import SignInLimiter
 from habeas.web.render import page
 from habeas.web.session import COOKIE, LOGIN_COOKIE, PageSession, page_session
 
@@ -40,10 +42,20 @@ def login(request: Request, svc: Svc, token: str = Form(max_length=200),
     if not nonce or not secrets.compare_digest(nonce, csrf):
         return page(request, "login.html", 403, title="Sign in", nonce="", next=_local(next),
                     error="This form has expired. Reload the page and sign in again.")
+    limiter, address = _limiter(request), request.client.host if request.client else ""
+    wait = math.ceil(limiter.retry_after(address))
+    if wait:
+        refused = page(request, "login.html", 429, title="Sign in", nonce=nonce,
+                       next=_local(next), error=f"Too many failed sign-ins from this "
+                       f"address. Try again in {wait} seconds.")
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     opened = svc.accounts.open_session(token.strip(), now=svc.clock.now())
     if opened is None:
+        limiter.failed(address)
         return page(request, "login.html", 401, title="Sign in", nonce=nonce, next=_local(next),
                     error="This token is not valid, or it was revoked.")
+    limiter.succeeded(address)
     session_id, _ = opened
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(COOKIE, session_id, httponly=True, samesite="strict",
@@ -51,6 +63,15 @@ def login(request: Request, svc: Svc, token: str = Form(max_length=200),
                         max_age=int(SESSION_LIFETIME.total_seconds()))
     response.delete_cookie(LOGIN_COOKIE)
     return response
+
+
+def _limiter(request: Request) -> SignInLimiter:
+    """The app's sign-in limiter, made on first use (one per app, shared by its workers)."""
+    state = request.app.state
+    if not hasattr(state, "sign_in_limiter"):
+        state.sign_in_limiter = SignInLimiter()
+    limiter: SignInLimiter = state.sign_in_limiter
+    return limiter
 
 
 @router.post("/logout", **needs(Permission.verify))

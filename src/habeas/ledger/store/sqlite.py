@@ -282,6 +282,13 @@ class SQLiteStore:
         with self._read() as conn:
             return _Writer(conn).by_idempotency_keys(keys)
 
+    def nodes(self, level: int, start: int, end: int) -> dict[int, bytes]:
+        """Stored nodes of ``level`` with ``start <= idx < end`` (for deep verification)."""
+        with self._read() as conn:
+            return {int(idx): bytes(digest) for idx, digest in conn.execute(
+                "SELECT idx, hash FROM nodes WHERE level = ? AND idx >= ? "
+                "AND idx < ?", (level, start, end))}
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
