@@ -121,7 +121,9 @@ def _lone_surrogates(value: Any, path: str) -> Iterator[Problem]:
             yield Problem(path, value, "not valid Unicode (a lone surrogate)")
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
+            # the path itself must print: a lone surrogate cannot be written to a terminal
+            shown = str(key).encode("utf-8", "backslashreplace").decode()
+            where = f"{path}.{shown}" if path else shown
             if isinstance(key, str) and _SURROGATE.search(key):
                 yield Problem(where, key, "key is not valid Unicode (a lone surrogate)")
             yield from _lone_surrogates(item, where)
@@ -207,9 +209,5 @@ def problems_from_pydantic(error: pydantic.ValidationError) -> list[Problem]:
             message = "unknown field"
         elif item["type"] == "missing":
             value, message = None, "required field"
-        if not path and item["type"] == "string_unicode" and isinstance(value, str):
-            # pydantic gives no location for a top-level key that is not valid text
-            path = value.encode("utf-8", "backslashreplace").decode()
-            message = "a key that is not valid Unicode text (a lone surrogate)"
         problems.append(Problem(path, value, message))
     return problems
