@@ -56,8 +56,8 @@ class TokenIn(Strict):
 
 
 class CheckIn(Strict):
-    """A proposed action for the guard, e.g. ``{"action": {"kind": "remove", "people":
-    ["abrego-garcia"], "country": "SV"}, "at": "2025-03-15T19:30:00-04:00"}``."""
+    """A proposed action for the guard, e.g. ``{"action": {"action": "remove", "subjects":
+    ["abrego-garcia"], "to": "SV"}, "at": "2025-03-15T19:30:00-04:00"}``."""
 
     action: dict[str, Any]
     at: AwareDatetime
