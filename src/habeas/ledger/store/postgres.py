@@ -13,6 +13,7 @@ import psycopg
 
 from habeas.errors import ConfigError, IntegrityError, NotFoundError, OperationalError
 from habeas.ledger.store.base import APPEND_ONLY, Key, Node, Row
+from habeas.ledger.store.shared import SharedStatements
 
 SEQUENCER_LOCK = 0x4861_6265_6173  # "Habeas": one advisory lock id per database
 _TABLES = ("meta", "records", "nodes", "checkpoints")
@@ -107,8 +108,10 @@ def _hashes(conn: psycopg.Connection[Any], keys: Sequence[Key]) -> dict[Key, byt
     return {(level, index): bytes(digest) for level, index, digest in found}
 
 
-class PostgresStore:
+class PostgresStore(SharedStatements):
     """A ledger in a PostgreSQL database."""
+
+    MARK = "%s"
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -198,40 +201,8 @@ class PostgresStore:
                        [bytes(r[2]) for r in found])
             start += batch
 
-    def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        with self._read() as conn:
-            return _hashes(conn, keys)
-
-    def add_checkpoint(self, size: int, note: str, issued_at: str) -> None:
-        with self._transaction("storing a checkpoint") as conn:
-            conn.execute("INSERT INTO checkpoints (size, note, issued_at) VALUES (%s, %s, %s)",
-                         (size, note, issued_at))
-
-    def checkpoints(self) -> list[tuple[int, str]]:
-        with self._read() as conn:
-            return [(int(size), str(note)) for size, note in conn.execute(
-                "SELECT size, note FROM checkpoints ORDER BY id")]
-
-    def checkpoint_at(self, size: int) -> str | None:
-        with self._read() as conn:
-            found = conn.execute("SELECT note FROM checkpoints WHERE size = %s ORDER BY id "
-                                 "LIMIT 1", (size,)).fetchone()
-            return None if found is None else str(found[0])
-
-    def by_idempotency_keys(self, keys: Sequence[str]) -> dict[str, Row]:
-        with self._read() as conn:
-            return _Writer(conn).by_idempotency_keys(keys)
-
-    def nodes(self, level: int, start: int, end: int) -> dict[int, bytes]:
-        """Stored nodes of ``level`` with ``start <= idx < end`` (for deep verification)."""
-        with self._read() as conn:
-            return {int(idx): bytes(digest) for idx, digest in conn.execute(
-                "SELECT idx, hash FROM nodes WHERE level = %s AND idx >= %s "
-                "AND idx < %s", (level, start, end))}
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+    def _writer(self, conn: psycopg.Connection[Any]) -> _Writer:
+        return _Writer(conn)
 
 
 def _redact(url: str) -> str:

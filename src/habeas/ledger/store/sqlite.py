@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from habeas.errors import ConfigError, IntegrityError, NotFoundError, OperationalError
 from habeas.ledger.store.base import APPEND_ONLY, Key, Node, Row
+from habeas.ledger.store.shared import SharedStatements
 
 _TABLES = ("meta", "records", "nodes", "checkpoints")
 SCHEMA = """
@@ -136,8 +137,11 @@ class _Reading:
             raise translate(error, f"database {self._store.url}: reading") from None
 
 
-class SQLiteStore:
+class SQLiteStore(SharedStatements):
     """A ledger in one SQLite file (or in memory for ``memory:``)."""
+
+    MARK = "?"
+    _conn: sqlite3.Connection
 
     def __init__(self, path: str, url: str) -> None:
         self.url = url
@@ -258,37 +262,5 @@ class SQLiteStore:
                 yield seqs, bodies, hashes
             start += batch
 
-    def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
-        with self._read() as conn:
-            return _hashes(conn, keys)
-
-    def add_checkpoint(self, size: int, note: str, issued_at: str) -> None:
-        with self._transaction("storing a checkpoint") as conn:
-            conn.execute("INSERT INTO checkpoints (size, note, issued_at) VALUES (?, ?, ?)",
-                         (size, note, issued_at))
-
-    def checkpoints(self) -> list[tuple[int, str]]:
-        with self._read() as conn:
-            return [(int(size), str(note)) for size, note in conn.execute(
-                "SELECT size, note FROM checkpoints ORDER BY id")]
-
-    def checkpoint_at(self, size: int) -> str | None:
-        with self._read() as conn:
-            found = conn.execute("SELECT note FROM checkpoints WHERE size = ? ORDER BY id "
-                                 "LIMIT 1", (size,)).fetchone()
-            return None if found is None else str(found[0])
-
-    def by_idempotency_keys(self, keys: Sequence[str]) -> dict[str, Row]:
-        with self._read() as conn:
-            return _Writer(conn).by_idempotency_keys(keys)
-
-    def nodes(self, level: int, start: int, end: int) -> dict[int, bytes]:
-        """Stored nodes of ``level`` with ``start <= idx < end`` (for deep verification)."""
-        with self._read() as conn:
-            return {int(idx): bytes(digest) for idx, digest in conn.execute(
-                "SELECT idx, hash FROM nodes WHERE level = ? AND idx >= ? "
-                "AND idx < ?", (level, start, end))}
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+    def _writer(self, conn: sqlite3.Connection) -> _Writer:
+        return _Writer(conn)
