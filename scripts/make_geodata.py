@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pycountry  # type: ignore[import-not-found]
@@ -37,7 +38,7 @@ def rings(shape: shapefile.Shape) -> list[list[list[float]]]:
     parts = [*shape.parts, len(shape.points)]
     return [
         [[round(x, 3), round(y, 3)] for x, y in shape.points[a:b]]
-        for a, b in zip(parts, parts[1:], strict=False)
+        for a, b in pairwise(parts)
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +24,21 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+class EffectChoice(StrEnum):
+    """``--effect``: when an order binds (the engine's ``Interpretation.effect``)."""
+
+    oral = "oral"
+    written = "written"
+
+
+class RemovalChoice(StrEnum):
+    """``--removal-complete-at``: when a removal is complete."""
+
+    departure = "departure"
+    exit_territory = "exit_territory"
+    custody_transfer = "custody_transfer"
 
 
 MAX_INPUT_BYTES = 64 * 1024 * 1024

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,23 +16,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from habeas.cli.common import DbOption, JsonOption
+from habeas.cli.common import DbOption, EffectChoice, JsonOption, RemovalChoice
 from habeas.domain import Case, When
 from habeas.domain.time import zone
 from habeas.errors import Problem, ValidationError
 from habeas.law import Action, Audit, Engine, Interpretation, Matrix
-
-
-class EffectChoice(StrEnum):
-    oral = "oral"
-    written = "written"
-
-
-class RemovalChoice(StrEnum):
-    departure = "departure"
-    exit_territory = "exit_territory"
-    custody_transfer = "custody_transfer"
-
 
 BundleArgument = Annotated[Path | None, typer.Argument(
     help="Case bundle (YAML or JSON); or give --db.", show_default=False)]

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from habeas.cli.common import DbOption
+from habeas.cli.common import DbOption, EffectChoice, RemovalChoice
 from habeas.domain import When
 from habeas.domain.time import zone
 from habeas.errors import Problem, ValidationError
-
-
-class EffectChoice(StrEnum):
-    oral = "oral"
-    written = "written"
-
-
-class CompletionChoice(StrEnum):
-    departure = "departure"
-    exit_territory = "exit_territory"
-    custody_transfer = "custody_transfer"
 
 
 def register(app: typer.Typer) -> None:
@@ -70,9 +58,9 @@ def report(
                                              show_default=False)] = None,
     effect: Annotated[EffectChoice, typer.Option(
         "--effect", help="Primary reading: when an order binds.")] = EffectChoice.oral,
-    complete_at: Annotated[CompletionChoice, typer.Option(
+    complete_at: Annotated[RemovalChoice, typer.Option(
         "--complete-at", help="Primary reading: when a removal is complete."
-    )] = CompletionChoice.custody_transfer,
+    )] = RemovalChoice.custody_transfer,
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Audit what had happened by this valid time (ISO 8601; without an "
         "offset, in the case's zone).", show_default=False)] = None,
