@@ -14,13 +14,14 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import count
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from habeas.bundle import parse_bundle
 from habeas.bundle.exchange import bundle_json_schema, export_bundle
 from habeas.bundle.records import case_from_records, import_case
-from habeas.domain import SECTIONS, Case, Entity, Order, RecordRef, When
+from habeas.domain import KIND_TO_SECTION, SECTIONS, Case, Entity, Order, RecordRef, When
 from habeas.domain.time import zone
 from habeas.drawings import case_timeline, route_map
 from habeas.errors import NotFoundError, Problem, ValidationError
@@ -90,6 +91,7 @@ class Service:
         self._lock = threading.RLock()
         self._snapshot: _Snapshot | None = None
         self._audited_size = -1
+        self._outbox()  # records already in the log when the service first ran raise nothing
 
     @classmethod
     def open(cls, url: str, *, create: bool = False, key_path: str | None = None,
@@ -446,7 +448,7 @@ class Service:
             if scoped_key:
                 self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
                                 (scoped_key, json.dumps(answer), iso(self.clock.now())))
-            self._after(section, obj, parties)
+            self._drain({record.seq: parties for record in records})
         return answer
 
     def _logged_answer(self, section: str, scoped_key: str) -> dict[str, Any] | None:
@@ -470,7 +472,9 @@ class Service:
             raise PermissionError("only admin imports bundles")
         case = parse_bundle(text, source="bundle")
         with self._lock:
+            self._drain({})
             result = import_case(self.ledger, case, actor=principal.name)
+            self._set_outbox(self.ledger.size())  # a bulk import is not news, item by item
         return {"title": case.title, "added": result.added, "corrected": result.corrected,
                 "unchanged": result.unchanged, "seqs": [r.seq for r in result.records],
                 "size": self.ledger.size()}
@@ -495,32 +499,68 @@ class Service:
 
     # --- alerts ------------------------------------------------------------------------
 
-    def _after(self, section: str, obj: Entity, parties: list[str]) -> None:
-        """Alerts for what the new record changes; notice duties for a new order."""
+    # The outbox: alerts follow the log, not the request. A cursor in the operational tables
+    # names the first record whose alerts have not been raised; whoever holds the lock next
+    # (the request that appended, or the worker after a crash) raises them, each alert keyed
+    # by its record so that raising twice is impossible.
+
+    def _outbox(self) -> int:
+        found = self.db.execute("SELECT next_seq FROM svc_outbox WHERE name = 'alerts'")
+        if found:
+            return int(found[0][0])
+        size = self.ledger.size()
+        self.db.execute("INSERT INTO svc_outbox VALUES ('alerts', ?)", (size,))
+        return size
+
+    def _set_outbox(self, next_seq: int) -> None:
+        self.db.execute("UPDATE svc_outbox SET next_seq = ? WHERE name = 'alerts'", (next_seq,))
+
+    def _drain(self, parties: Mapping[int, list[str]]) -> None:
+        """Raise the alerts of every record past the cursor; ``parties`` names who must
+        acknowledge an order entered by this request (others get the default parties)."""
+        start, size = self._outbox(), self.ledger.size()
+        if start >= size:
+            return
+        case = self.engine().case
+        for record in self.ledger.scan(start, size):
+            section = KIND_TO_SECTION.get(record.kind)
+            obj = case.section(section).get(str(record.payload.get("id"))) if section in (
+                "events", "orders") else None
+            if section is not None and obj is not None:
+                self._after(section, obj, parties.get(record.seq, []), record.seq)
+        self._set_outbox(size)
+
+    def _after(self, section: str, obj: Entity, parties: list[str], seq: int) -> None:
+        """Alerts for what record ``seq`` changes; notice duties for a new order."""
         engine = self.engine()
         case = engine.case
+        keys = (f"record:{seq}:{n}" for n in count())
         if section == "events":
             people = scope.event_subjects(engine, obj.id)
-            self.alerts.raise_alert("movement", people, words.label(case, section, obj),
-                                    {"event": self.entity_json(section, obj)})
+            self.alerts.once(next(keys), "movement", people, words.label(case, section, obj),
+                             {"event": self.entity_json(section, obj)})
         if section == "orders":
             assert isinstance(obj, Order)
             people = scope.protected(engine, obj)
-            self.alerts.raise_alert("order", people, f"New order {words.label(case, section, obj)}",
-                                    {"order": self.entity_json(section, obj)})
+            self.alerts.once(next(keys), "order", people,
+                             f"New order {words.label(case, section, obj)}",
+                             {"order": self.entity_json(section, obj)})
             for due in engine.impact(obj.id).to_json()["obligations"]:
-                self.alerts.raise_alert("obligation", {*due["people"]} or people,
-                                        words.obligation_summary(case, obj, due),
-                                        {"order": obj.id, "obligation": due})
+                self.alerts.once(next(keys), "obligation", {*due["people"]} or people,
+                                 words.obligation_summary(case, obj, due),
+                                 {"order": obj.id, "obligation": due})
             opened = self.obligations.open(obj.id, parties or list(self.parties),
                                            self.clock.now())
             for duty in opened:
-                self.alerts.raise_alert("notice", people, f"{duty.party} must acknowledge "
-                                        f"{obj.id} by {duty.due_at}", duty.to_json())
+                self.alerts.once(next(keys), "notice", people, f"{duty.party} must acknowledge "
+                                 f"{obj.id} by {duty.due_at}", duty.to_json())
 
     def tick(self) -> None:
         """What the background worker does every few seconds: alert new findings and
-        obligations falling due, escalate unacknowledged notice, then deliver."""
+        obligations falling due, escalate unacknowledged notice, then deliver; first, the
+        alerts of records a crash left unannounced."""
+        with self._lock:
+            self._drain({})
         self._watch_audit()
         for duty in self.obligations.escalate(self.clock.now()):
             self._escalated(duty)

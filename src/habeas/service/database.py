@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS svc_requests (
 CREATE TABLE IF NOT EXISTS svc_obligations (
     id TEXT PRIMARY KEY, order_id TEXT NOT NULL, party TEXT NOT NULL, opened_at TEXT NOT NULL,
     due_at TEXT NOT NULL, level INTEGER NOT NULL, acknowledged_at TEXT, ack_seq INTEGER,
-    UNIQUE (order_id, party))
+    UNIQUE (order_id, party));
+CREATE TABLE IF NOT EXISTS svc_outbox (name TEXT PRIMARY KEY, next_seq INTEGER NOT NULL)
 """
 
 
