@@ -13,7 +13,7 @@ import psycopg
 
 from habeas.errors import ConfigError, IntegrityError, NotFoundError, OperationalError
 from habeas.ledger.store.base import APPEND_ONLY, Key, Node, Row
-from habeas.ledger.store.shared import SharedStatements
+from habeas.ledger.store.shared import SharedStatements, SharedWriter
 
 SEQUENCER_LOCK = 0x4861_6265_6173  # "Habeas": one advisory lock id per database
 _TABLES = ("meta", "records", "nodes", "checkpoints")
@@ -62,15 +62,7 @@ def _row(raw: tuple[Any, ...]) -> Row:
     return Row(seq, recorded_at, kind, key, bytes(body), bytes(leaf))
 
 
-class _Writer:
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
-        self._conn = conn
-
-    def head(self) -> tuple[int, str | None]:
-        found = self._conn.execute(
-            "SELECT seq, recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-        return (0, None) if found is None else (int(found[0]) + 1, str(found[1]))
-
+class _Writer(SharedWriter):
     def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
         return _hashes(self._conn, keys)
 

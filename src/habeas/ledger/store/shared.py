@@ -16,6 +16,18 @@ from typing import Any, ClassVar
 from habeas.ledger.store.base import Key, Row, Writer
 
 
+class SharedWriter:
+    """The part of a backend's writer that is the same SQL on both: where the log ends."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def head(self) -> tuple[int, str | None]:
+        found = self._conn.execute(
+            "SELECT seq, recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+        return (0, None) if found is None else (int(found[0]) + 1, str(found[1]))
+
+
 class SharedStatements:
     """Mixin for a store with ``_conn``, ``_lock``, ``_read()``, ``_transaction()`` and
     ``_writer(conn)``."""

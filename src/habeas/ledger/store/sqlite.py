@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from habeas.errors import ConfigError, IntegrityError, NotFoundError, OperationalError
 from habeas.ledger.store.base import APPEND_ONLY, Key, Node, Row
-from habeas.ledger.store.shared import SharedStatements
+from habeas.ledger.store.shared import SharedStatements, SharedWriter
 
 _TABLES = ("meta", "records", "nodes", "checkpoints")
 SCHEMA = """
@@ -63,15 +63,7 @@ def translate(error: sqlite3.Error, where: str) -> Exception:
     return OperationalError(f"{where}: {text}")
 
 
-class _Writer:
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def head(self) -> tuple[int, str | None]:
-        found = self._conn.execute(
-            "SELECT seq, recorded_at FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-        return (0, None) if found is None else (int(found[0]) + 1, str(found[1]))
-
+class _Writer(SharedWriter):
     def hashes(self, keys: Sequence[Key]) -> dict[Key, bytes]:
         return _hashes(self._conn, keys)
 
