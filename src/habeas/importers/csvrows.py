@@ -2,65 +2,81 @@
 
 Rows are yielded one at a time from the csv module, so a file of millions of rows is read in
 bounded memory; a broken header or an undecodable byte is reported with its line, never
-raised half-way through a write.
+raised half-way through a write. The file may be gzip-compressed or a tar of CSV files (as
+OpenSky ships them), and may start with a byte-order mark (as spreadsheets save CSV).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 from habeas.importers.progress import byte_progress
 from habeas.importers.report import Report
+from habeas.importers.shipped import streams
 
 #: Rows between two progress updates: often enough to move the bar, rarely enough to cost
 #: nothing.
 _PROGRESS_EVERY = 20_000
+_BROKEN = (csv.Error, UnicodeDecodeError, EOFError, zlib.error, OSError)
+
+Rows = Iterator[tuple[int, dict[str, int], list[str]]]
 
 
 def read_rows(path: Path, required: Sequence[str], report: Report, *,
-              progress: bool = True) -> Iterator[tuple[int, dict[str, int], list[str]]]:
+              progress: bool = True) -> Rows:
     """Yield ``(line, column index by name, fields)`` for each well-shaped data row.
 
     Header names are matched case-insensitively and without surrounding spaces. A missing
     required column refuses the whole input (line 1); a row with the wrong number of fields
-    is refused and skipped.
+    is refused and skipped. In a tar, lines are counted per member and refusals name it.
     """
-    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as file:
-        reader = csv.reader(file)
+    with path.open("rb") as raw, byte_progress(path.name, path.stat().st_size,
+                                               enabled=progress) as advance:
         try:
-            header = next(reader, None)
-        except (csv.Error, UnicodeDecodeError) as error:
-            report.refuse(1, "", "", f"unreadable header: {error}")
-            return
-        if header is None:
-            report.refuse(1, "", "", "empty file: a header line is required")
-            return
-        columns = {name.strip().lower(): i for i, name in enumerate(header)}
-        missing = [name for name in required if name not in columns]
-        for name in missing:
-            report.refuse(1, name, header, "missing column")
-        if missing:
-            return
-        width = len(header)
-        total = path.stat().st_size
-        rows = 0
-        with byte_progress(path.name, total, enabled=progress) as advance:
-            try:
-                for row in reader:
-                    if len(row) != width:
-                        if row:
-                            rows += 1
-                            report.refuse(reader.line_num, "", len(row),
-                                          f"expected {width} fields as in the header")
-                        continue
+            for member, data in streams(path, raw):
+                yield from _rows(member, data, required, report, lambda: advance(raw.tell()))
+        except _BROKEN as error:      # a tar or gzip broken between members
+            report.refuse(1, "", str(path), f"unreadable archive: {error}")
+
+
+def _rows(member: str, data: IO[bytes], required: Sequence[str], report: Report,
+          tick: Callable[[], None]) -> Rows:
+    file = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
+    reader = csv.reader(file)
+    try:
+        header = next(reader, None)
+    except _BROKEN as error:
+        report.refuse(1, "", "", f"unreadable header: {error}", member)
+        return
+    if header is None:
+        report.refuse(1, "", "", "empty file: a header line is required", member)
+        return
+    columns = {name.strip().lower(): i for i, name in enumerate(header)}
+    missing = [name for name in required if name not in columns]
+    for name in missing:
+        report.refuse(1, name, header, "missing column", member)
+    if missing:
+        return
+    width = len(header)
+    rows = 0
+    try:
+        for row in reader:
+            if len(row) != width:
+                if row:
                     rows += 1
-                    if rows % _PROGRESS_EVERY == 0:
-                        advance(raw.tell())
-                    yield reader.line_num, columns, row
-            except (csv.Error, UnicodeDecodeError) as error:
-                report.refuse(reader.line_num + 1, "", "", f"unreadable from here on: {error}")
-            finally:
-                report.rows += rows
+                    report.refuse(reader.line_num, "", len(row),
+                                  f"expected {width} fields as in the header", member)
+                continue
+            rows += 1
+            if rows % _PROGRESS_EVERY == 0:
+                tick()
+            yield reader.line_num, columns, row
+    except _BROKEN as error:
+        report.refuse(reader.line_num + 1, "", "", f"unreadable from here on: {error}", member)
+    finally:
+        report.rows += rows
