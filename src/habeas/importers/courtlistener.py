@@ -6,7 +6,12 @@ order is recorded with ``scope: unconfirmed``, nothing in ``protects``/``forbids
 and a ``kind`` guessed only when the words leave no doubt; a clerk confirms the rest, and
 :func:`habeas.law.unconfirmed_orders_bearing_on` lists what awaits them.
 
-Input: one entry, a list of entries, or a paginated API response (``{"results": [...]}``).
+Input, in every shape CourtListener serves: one entry, a list of entries, an API page
+(``{"results": [...], "next": ...}``), a ``/dockets/`` or RECAP docket with nested
+``docket_entries``, a docket-alert webhook envelope (``{"webhook": ..., "payload": page}``),
+or a list or folder of any of these. Real ``/docket-entries/`` pages give ``docket`` as a
+URL and carry no court or docket number: those come from a ``/dockets/`` answer read
+alongside (same file list or folder) or from ``--court``/``--case-number``.
 """
 
 from __future__ import annotations
@@ -40,13 +45,24 @@ MAX_JSON_BYTES = 256 * 1024 * 1024
 _FIRST_WORD = re.compile(
     r"\b(?:(?P<order>ORDER|INJUNCTION|JUDGMENT)|MOTION|NOTICE|RESPONSE|REPLY|PROPOSED|"
     r"DECLARATION|APPLICATION|PETITION|STIPULATION|BRIEF|EXHIBIT|TRANSCRIPT|SUMMONS|"
-    r"COMPLAINT|ANSWER|AFFIDAVIT|LETTER|MEMORANDUM\s+(?:IN|OF)\s+(?:SUPPORT|OPPOSITION|LAW))\b",
+    r"COMPLAINT|ANSWER|AFFIDAVIT|LETTER|MEMORANDUM\s+(?:IN|OF)\s+(?:SUPPORT|OPPOSITION|LAW)|"
+    r"RECEIVED|MAIL|RETURN(?:ED)?|STATEMENT|CERTIFICAT\w*|DELETED|SUMMONS)\b",
     re.IGNORECASE,
 )
+#: Filings that are an order all the same: a stipulation the judge signed ("STIPULATION AND
+#: ORDER", "SO ORDERED"), which records a ruling of the court.
+_SO_ORDERED = re.compile(r"^\W*STIPULAT\w*\s+AND\s+ORDER\b|\bSO\s+ORDERED\b",
+                         re.IGNORECASE)
+#: Entries about another paper, whatever it says: a copy received from another court,
+#: returned mail, a return of service, a deleted entry.
+_RECORDS_ANOTHER = re.compile(r"RECEIVED|MAIL|RETURN(?:ED)?|DELETED", re.IGNORECASE)
+#: A proposed order is a party's filing, whatever words follow.
+_PROPOSED = re.compile(r"\bPROPOSED\b", re.IGNORECASE)
 #: Words that make any kind guess unsafe: the order may deny, end or only schedule the relief.
 _HEDGES = re.compile(
     r"\b(?:den(?:y|ied|ying)|dissolv\w*|vacat\w*|moot|withdr\w*|extend\w*|modif\w*|"
-    r"show\s+cause|schedul\w*|brief\w*|hearing|in\s+part)\b",
+    r"show\s+cause|schedul\w*|brief\w*|hearing|in\s+part|refer\w*|appeal\w*|clos\w*|"
+    r"terminat\w*|reconsider\w*|expir\w*|lift\w*|dismiss\w*)\b",
     re.IGNORECASE,
 )
 _KINDS: tuple[tuple[OrderKind, re.Pattern[str]], ...] = (
@@ -61,7 +77,12 @@ _KINDS: tuple[tuple[OrderKind, re.Pattern[str]], ...] = (
 
 def is_order(text: str) -> bool:
     """Whether a docket text records an order of the court rather than a party's filing."""
-    first = _FIRST_WORD.search(text[:300])
+    head = text[:300]
+    first = _FIRST_WORD.search(head)
+    if first is not None and _RECORDS_ANOTHER.fullmatch(first.group()):
+        return False
+    if _SO_ORDERED.search(text) and not _PROPOSED.search(head):
+        return True
     return first is not None and first["order"] is not None
 
 
@@ -80,34 +101,102 @@ def guess_kind(text: str) -> OrderKind:
 def read_courtlistener(path: Path, *, court_id: str | None = None,
                        court_name: str | None = None, timezone: str | None = None,
                        case_number: str | None = None) -> Report:
-    """Read docket entries at ``path`` into a report of ``order`` and ``source`` objects.
+    """Read docket entries at ``path`` (a file, or a folder of ``*.json`` pages read in name
+    order) into a report of ``order`` and ``source`` objects.
 
     ``court_id`` (a CourtListener id such as ``dcd``) or ``court_name`` with ``timezone``
     say which court when the entries do not; ``case_number`` the docket number likewise.
     """
     report = Report(str(path), "courtlistener", unit="entry")
-    if not readable_file(path, report):
+    if court_id and not court_name and court(court_id) is None:
+        report.refuse(0, "--court", court_id, "not a CourtListener federal court id known "
+                      "here (such as dcd, txsd, ca5): for another court give --court-name "
+                      "with --timezone")
         return report
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    if not files:
+        report.refuse(1, "", str(path), "a folder of CourtListener answers holds *.json "
+                      "files; this one holds none")
+        return report
+    documents: list[Any] = []
+    for file in files:
+        data = _load(file, report)
+        if data is None:
+            return report
+        documents.extend(data if isinstance(data, list) and data and
+                         all(_is_container(d) for d in data) else [data])
+    return read_documents(documents, report, _Defaults(court_id, court_name, timezone,
+                                                       case_number))
+
+
+def read_documents(documents: list[Any], report: Report, defaults: _Defaults) -> Report:
+    """Read already-parsed CourtListener answers (as :func:`read_courtlistener` and the
+    webhook receiver have them) into ``report``."""
+    dockets = {d["id"]: d for d in documents if _is_docket(d)}
+    position = 0
+    for document in documents:
+        entries, where, docket = _entries(document, report)
+        if entries is None:
+            if _is_docket(document):
+                continue        # a /dockets/ answer read alongside the entries
+            report.refuse(position + 1, "", type(document).__name__,
+                          "expected a docket entry, a list of them, an API page with "
+                          "'results', a docket with 'docket_entries', or a webhook envelope")
+            continue
+        for index, entry in enumerate(entries):
+            position += 1
+            report.rows += 1
+            if isinstance(entry, Mapping):
+                entry = _with_docket(entry, docket, dockets)
+            _read_entry(report, position, f"{where}[{index}]", entry, defaults)
+    return report
+
+
+def _load(file: Path, report: Report) -> Any:
+    if not readable_file(file, report):
+        return None
     try:
-        with path.open("rb") as file:   # the file may grow after stat: read no more
-            raw = file.read(MAX_JSON_BYTES + 1)
+        with file.open("rb") as handle:   # the file may grow after stat: read no more
+            raw = handle.read(MAX_JSON_BYTES + 1)
         if len(raw) > MAX_JSON_BYTES:
             report.refuse(1, "", len(raw), f"larger than {MAX_JSON_BYTES} bytes")
-            return report
-        data = json.loads(raw.decode("utf-8"))
+            return None
+        return json.loads(raw.decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        report.refuse(1, "", str(path), f"not readable JSON: {error}")
-        return report
-    entries, where = _entries(data)
-    if entries is None:
-        report.refuse(1, "", type(data).__name__,
-                      "expected a docket entry, a list of them, or an API page with 'results'")
-        return report
-    defaults = _Defaults(court_id, court_name, timezone, case_number)
-    for index, entry in enumerate(entries):
-        report.rows += 1
-        _read_entry(report, index + 1, f"{where}[{index}]", entry, defaults)
-    return report
+        report.refuse(1, "", str(file), f"not readable JSON: {error}")
+        return None
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, Mapping) and ("results" in value or "docket_entries" in value
+                                           or "payload" in value or _is_docket(value))
+
+
+def _is_docket(value: Any) -> bool:
+    """A ``/dockets/`` answer: a docket number and a court, and no entry fields."""
+    return isinstance(value, Mapping) and isinstance(value.get("id"), int) and \
+        "docket_number" in value and ("court" in value or "court_id" in value) and \
+        "entry_number" not in value and "docket_entries" not in value
+
+
+def _docket_id(reference: Any) -> int | None:
+    """The id in a docket reference: an integer, or a URL ending ``/dockets/<id>/``."""
+    if isinstance(reference, int) and not isinstance(reference, bool):
+        return reference
+    if isinstance(reference, str):
+        tail = reference.rstrip("/").rsplit("/", 1)[-1]
+        return int(tail) if tail.isdigit() else None
+    return None
+
+
+def _with_docket(entry: Mapping[str, Any], docket: Mapping[str, Any] | None,
+                 dockets: Mapping[int, Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The entry with its docket embedded when the docket is known (the enclosing one, or a
+    /dockets/ answer read alongside), so court and docket number are found on it."""
+    if isinstance(entry.get("docket"), Mapping):
+        return entry
+    found = docket if docket is not None else dockets.get(_docket_id(entry.get("docket")) or -1)
+    return {**entry, "docket": found} if found is not None else entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +209,26 @@ class _Defaults:
     case_number: str | None
 
 
-def _entries(data: Any) -> tuple[list[Any] | None, str]:
+def _entries(data: Any, report: Report) -> tuple[list[Any] | None, str,
+                                               Mapping[str, Any] | None]:
+    """The entries of one answer, their JSON path, and the docket that holds them."""
     if isinstance(data, list):
-        return data, ""
-    if isinstance(data, Mapping):
-        if isinstance(data.get("results"), list):
-            return data["results"], "results"
-        if "date_filed" in data or "entry_number" in data:
-            return [data], ""
-    return None, ""
+        return data, "", None
+    if not isinstance(data, Mapping):
+        return None, "", None
+    if isinstance(data.get("payload"), Mapping) and "webhook" in data:
+        entries, where, docket = _entries(data["payload"], report)
+        return entries, f"payload.{where}" if where else "payload", docket
+    if isinstance(data.get("results"), list):
+        if data.get("next"):
+            report.notes.append(f"incomplete: this page has a next page ({data['next']}); "
+                                "fetch every page and read them together")
+        return data["results"], "results", None
+    if isinstance(data.get("docket_entries"), list):
+        return data["docket_entries"], "docket_entries", data
+    if "date_filed" in data or "entry_number" in data:
+        return [data], "", None
+    return None, "", None
 
 
 def _read_entry(report: Report, line: int, where: str, entry: Any, defaults: _Defaults) -> None:
@@ -233,11 +333,12 @@ def _court(entry: Mapping[str, Any], defaults: _Defaults) -> Court | str:
         return Court(defaults.court_id or "", defaults.court_name, defaults.timezone)
     raw = _field(entry, "court_id", "court") or defaults.court_id
     if not isinstance(raw, str) or not raw:
-        return "no court in the entry: give the CourtListener court id (e.g. dcd)"
+        return ("no court in the entry or its docket: give --court (a CourtListener court "
+                "id such as dcd), or read the /dockets/ answer alongside")
     key = raw.rstrip("/").rsplit("/", 1)[-1]
     found = court(key)
     if found is None:
-        return "not a federal court id known here: give the court's name and time zone"
+        return ("not a federal court id known here: give --court-name with --timezone")
     if defaults.timezone:
         return Court(found.id, found.name, defaults.timezone)
     return found

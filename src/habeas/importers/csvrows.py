@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from habeas.importers.progress import byte_progress
 from habeas.importers.report import Report
@@ -34,49 +34,53 @@ def read_rows(path: Path, required: Sequence[str], report: Report, *,
     Header names are matched case-insensitively and without surrounding spaces. A missing
     required column refuses the whole input (line 1); a row with the wrong number of fields
     is refused and skipped. In a tar, lines are counted per member and refusals name it.
+    The loop over rows is written out here, not delegated, because a generator layer per
+    row costs a tenth of the time of a file of millions of rows.
     """
     with path.open("rb") as raw, byte_progress(path.name, path.stat().st_size,
                                                enabled=progress) as advance:
         try:
             for member, data in streams(path, raw):
-                yield from _rows(member, data, required, report, lambda: advance(raw.tell()))
+                reader = csv.reader(io.TextIOWrapper(data, encoding="utf-8-sig", newline=""))
+                found = _header(member, reader, required, report)
+                if found is None:
+                    continue
+                columns, width = found
+                rows = 0
+                try:
+                    for row in reader:
+                        if len(row) != width:
+                            if row:
+                                rows += 1
+                                report.refuse(reader.line_num, "", len(row), f"expected "
+                                              f"{width} fields as in the header", member)
+                            continue
+                        rows += 1
+                        if rows % _PROGRESS_EVERY == 0:
+                            advance(raw.tell())
+                        yield reader.line_num, columns, row
+                except _BROKEN as error:
+                    report.refuse(reader.line_num + 1, "", "",
+                                  f"unreadable from here on: {error}", member)
+                finally:
+                    report.rows += rows
         except _BROKEN as error:      # a tar or gzip broken between members
             report.refuse(1, "", str(path), f"unreadable archive: {error}")
 
 
-def _rows(member: str, data: IO[bytes], required: Sequence[str], report: Report,
-          tick: Callable[[], None]) -> Rows:
-    file = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
-    reader = csv.reader(file)
+def _header(member: str, reader: Any, required: Sequence[str],
+            report: Report) -> tuple[dict[str, int], int] | None:
+    """The column index by name and the width, or ``None`` after refusing the header."""
     try:
         header = next(reader, None)
     except _BROKEN as error:
         report.refuse(1, "", "", f"unreadable header: {error}", member)
-        return
+        return None
     if header is None:
         report.refuse(1, "", "", "empty file: a header line is required", member)
-        return
+        return None
     columns = {name.strip().lower(): i for i, name in enumerate(header)}
     missing = [name for name in required if name not in columns]
     for name in missing:
         report.refuse(1, name, header, "missing column", member)
-    if missing:
-        return
-    width = len(header)
-    rows = 0
-    try:
-        for row in reader:
-            if len(row) != width:
-                if row:
-                    rows += 1
-                    report.refuse(reader.line_num, "", len(row),
-                                  f"expected {width} fields as in the header", member)
-                continue
-            rows += 1
-            if rows % _PROGRESS_EVERY == 0:
-                tick()
-            yield reader.line_num, columns, row
-    except _BROKEN as error:
-        report.refuse(reader.line_num + 1, "", "", f"unreadable from here on: {error}", member)
-    finally:
-        report.rows += rows
+    return None if missing else (columns, len(header))
