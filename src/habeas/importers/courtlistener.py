@@ -43,19 +43,39 @@ MAX_JSON_BYTES = 256 * 1024 * 1024
 #: The first of these words in a docket text says what the entry is: an order of the court,
 #: or a party's filing that merely mentions one ("MOTION for Temporary Restraining Order").
 _FIRST_WORD = re.compile(
-    r"\b(?:(?P<order>ORDER|INJUNCTION|JUDGMENT)|MOTION|NOTICE|RESPONSE|REPLY|PROPOSED|"
+    r"\b(?:(?P<order>ORDER|INJUNCTION|JUDGMENT|RULING)|MOTION|NOTICE|RESPONSE|REPLY|PROPOSED|"
     r"DECLARATION|APPLICATION|PETITION|STIPULATION|BRIEF|EXHIBIT|TRANSCRIPT|SUMMONS|"
     r"COMPLAINT|ANSWER|AFFIDAVIT|LETTER|MEMORANDUM\s+(?:IN|OF)\s+(?:SUPPORT|OPPOSITION|LAW)|"
-    r"RECEIVED|MAIL|RETURN(?:ED)?|STATEMENT|CERTIFICAT\w*|DELETED|SUMMONS)\b",
+    r"RECEIVED|MAIL|RETURN(?:ED)?|STATEMENT|CERTIFICAT\w*|DELETED|TRANSMITTAL|DOCKETED)\b",
     re.IGNORECASE,
 )
-#: Filings that are an order all the same: a stipulation the judge signed ("STIPULATION AND
-#: ORDER", "SO ORDERED"), which records a ruling of the court.
-_SO_ORDERED = re.compile(r"^\W*STIPULAT\w*\s+AND\s+ORDER\b|\bSO\s+ORDERED\b",
-                         re.IGNORECASE)
 #: Entries about another paper, whatever it says: a copy received from another court,
-#: returned mail, a return of service, a deleted entry.
-_RECORDS_ANOTHER = re.compile(r"RECEIVED|MAIL|RETURN(?:ED)?|DELETED", re.IGNORECASE)
+#: returned mail, a return of service, a deleted entry, a transmittal, an appeal docketed.
+_RECORDS_ANOTHER = re.compile(r"RECEIVED|MAIL|RETURN(?:ED)?|DELETED|TRANSMITTAL|DOCKETED",
+                              re.IGNORECASE)
+#: A judgment or order "returned executed" is the marshal's return, not a new ruling.
+_RETURNED_EXECUTED = re.compile(r"\bRETURNED\s+EXECUTED\b", re.IGNORECASE)
+#: An order of another court copied onto this docket: the court of appeals, the Supreme
+#: Court, the MDL panel, or a copy.
+_ANOTHER_COURT = re.compile(
+    r"^\W*(?:[\w.]+\s+){0,3}?(?:ORDER\s+\(COPY\)|ORDER\s+OF\s+USCA|USCA\s+ORDER|"
+    r"U\.?S\.?\s+SUPREME\s+COURT\s+ORDER|CERTIFIED\s+(?:TRUE\s+)?COPY)",
+    re.IGNORECASE)
+#: Papers that are the court's ruling though a filing word comes first: a signed
+#: stipulation ("STIPULATION AND ORDER", "SO ORDERED", "IT IS ORDERED"), a letter order, a
+#: memo endorsement, a notice of discrepancies "and order thereon".
+_ORDER_ALL_THE_SAME = re.compile(
+    r"^\W*STIPULAT\w*\s+AND\s+ORDER\b|\bSO\s+ORDERED\b|\bIT\s+IS\s+(?:HEREBY\s+)?ORDERED\b|"
+    r"^\W*(?:SEALED\s+)?LETTER\s+ORDER\b|^\W*MEMO[\s-]+ENDORSE\w*|\bAND\s+ORDER\s+THEREON\b",
+    re.IGNORECASE)
+#: A minute entry records what happened in court; it is an order when it records a ruling.
+_MINUTES = re.compile(r"^\W*(?:TEXT\s+)?(?:MINUTE\s+ENTRY|MINUTES|REMARK)|^\W*\w{1,3}:\s*MINUTES",
+                      re.IGNORECASE)
+_RULING = re.compile(r"\b(?:granted|denied|ordered|vacate[sd]?|excluded|released|appointed|"
+                     r"accepts|custody\s+of|as\s+moot|withdrawn|oral\s+order)\b", re.IGNORECASE)
+#: A paper the judge issued without a filing word first ("TENTATIVE FINDINGS ... Ordered by
+#: Senior Judge ...").
+_ORDERED_BY_JUDGE = re.compile(r"\bORDERED\s+BY\s+(?:\w+\s+){0,3}JUDGE\b", re.IGNORECASE)
 #: A proposed order is a party's filing, whatever words follow.
 _PROPOSED = re.compile(r"\bPROPOSED\b", re.IGNORECASE)
 #: Words that make any kind guess unsafe: the order may deny, end or only schedule the relief.
@@ -76,14 +96,22 @@ _KINDS: tuple[tuple[OrderKind, re.Pattern[str]], ...] = (
 
 
 def is_order(text: str) -> bool:
-    """Whether a docket text records an order of the court rather than a party's filing."""
+    """Whether a docket text records an order of this court rather than a party's filing,
+    a clerk's notice, or a paper about an order (a return, returned mail, a copy of another
+    court's order). Measured against labelled real dockets: see docs/importers.md."""
     head = text[:300]
     first = _FIRST_WORD.search(head)
     if first is not None and _RECORDS_ANOTHER.fullmatch(first.group()):
         return False
-    if _SO_ORDERED.search(text) and not _PROPOSED.search(head):
+    if _RETURNED_EXECUTED.search(head) or _ANOTHER_COURT.search(head):
+        return False
+    if _ORDER_ALL_THE_SAME.search(text) and not _PROPOSED.search(head):
         return True
-    return first is not None and first["order"] is not None
+    if _MINUTES.search(head):
+        return _RULING.search(text) is not None
+    if first is None:
+        return _ORDERED_BY_JUDGE.search(text) is not None
+    return first["order"] is not None
 
 
 def guess_kind(text: str) -> OrderKind:
