@@ -272,17 +272,16 @@ class _RowParser:
         if not raw_lat and not raw_lon:
             self.report.ignored["no position"] += 1
             return None
-        position = []
-        for name, text, limit in (("lat", raw_lat, 90.0), ("lon", raw_lon, 180.0)):
-            value = _float(text)
-            if value is None:
-                refuse(line, name, text, f"a {'latitude' if name == 'lat' else 'longitude'} "
-                       "in degrees")
-                return None
-            position.append(value)
-            if not -limit <= value <= limit:
-                self.report.ignored[f"impossible {name} (row passed over)"] += 1
-                return None
+        lat, lon = _float(raw_lat), _float(raw_lon)
+        if lat is None or lon is None:
+            name, text = ("lat", raw_lat) if lat is None else ("lon", raw_lon)
+            refuse(line, name, text, f"a {'latitude' if name == 'lat' else 'longitude'} in "
+                   "degrees")
+            return None
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            name = "lat" if not -90.0 <= lat <= 90.0 else "lon"
+            self.report.ignored[f"impossible {name} (row passed over)"] += 1
+            return None
         flag = row[self.onground].strip().lower()
         if flag not in _TRUE and flag not in _FALSE:
             refuse(line, "onground", row[self.onground], "true or false")
@@ -297,7 +296,7 @@ class _RowParser:
                 self._optional(line, "velocity", row[self.speed], SPEED_MS, "metres per second")
         except _Refused:
             return None
-        return Sample(moment, position[0], position[1], altitude, flag in _TRUE, line, speed)
+        return Sample(moment, lat, lon, altitude, flag in _TRUE, line, speed)
 
     def _optional(self, line: int, name: str, text: str, bounds: tuple[float, float],
                   unit: str) -> float | None:

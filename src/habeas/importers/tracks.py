@@ -136,8 +136,10 @@ class _Segment:
     last: datetime | None = None
 
     def touch(self, moment: datetime) -> None:
-        self.first = moment if self.first is None else min(self.first, moment)
-        self.last = moment if self.last is None else max(self.last, moment)
+        if self.first is None or moment < self.first:
+            self.first = moment
+        if self.last is None or moment > self.last:
+            self.last = moment
 
 
 class TrackDeriver:
