@@ -153,11 +153,11 @@ def read_courtlistener(path: Path, *, court_id: str | None = None,
             return report
         documents.extend(data if isinstance(data, list) and data and
                          all(_is_container(d) for d in data) else [data])
-    return read_documents(documents, report, _Defaults(court_id, court_name, timezone,
+    return read_documents(documents, report, Defaults(court_id, court_name, timezone,
                                                        case_number))
 
 
-def read_documents(documents: list[Any], report: Report, defaults: _Defaults) -> Report:
+def read_documents(documents: list[Any], report: Report, defaults: Defaults) -> Report:
     """Read already-parsed CourtListener answers (as :func:`read_courtlistener` and the
     webhook receiver have them) into ``report``."""
     dockets = {d["id"]: d for d in documents if _is_docket(d)}
@@ -228,7 +228,7 @@ def _with_docket(entry: Mapping[str, Any], docket: Mapping[str, Any] | None,
 
 
 @dataclass(frozen=True, slots=True)
-class _Defaults:
+class Defaults:
     """What the command line says about entries that do not say it themselves."""
 
     court_id: str | None
@@ -259,7 +259,7 @@ def _entries(data: Any, report: Report) -> tuple[list[Any] | None, str,
     return None, "", None
 
 
-def _read_entry(report: Report, line: int, where: str, entry: Any, defaults: _Defaults) -> None:
+def _read_entry(report: Report, line: int, where: str, entry: Any, defaults: Defaults) -> None:
     def refuse(field: str, value: Any, rule: str) -> None:
         report.refuse(line, field, value, rule, f"{where}.{field}" if field else where)
 
@@ -349,7 +349,7 @@ def _field(entry: Mapping[str, Any], *names: str) -> Any:
     return None
 
 
-def _court(entry: Mapping[str, Any], defaults: _Defaults) -> Court | str:
+def _court(entry: Mapping[str, Any], defaults: Defaults) -> Court | str:
     """The court, or the rule that could not be met."""
     if defaults.court_name:
         if not defaults.timezone:
