@@ -28,12 +28,14 @@ Rows = Iterator[tuple[int, dict[str, int], list[str]]]
 
 
 def read_rows(path: Path, required: Sequence[str], report: Report, *,
-              progress: bool = True) -> Rows:
+              progress: bool = True, alternatives: Sequence[Sequence[str]] = ()) -> Rows:
     """Yield ``(line, column index by name, fields)`` for each well-shaped data row.
 
     Header names are matched case-insensitively and without surrounding spaces. A missing
     required column refuses the whole input (line 1); a row with the wrong number of fields
     is refused and skipped. In a tar, lines are counted per member and refusals name it.
+    A header with every column of one of ``alternatives`` (another layout of the same
+    data) is accepted too.
     The loop over rows is written out here, not delegated, because a generator layer per
     row costs a tenth of the time of a file of millions of rows.
     """
@@ -42,7 +44,7 @@ def read_rows(path: Path, required: Sequence[str], report: Report, *,
         try:
             for member, data in streams(path, raw):
                 reader = csv.reader(io.TextIOWrapper(data, encoding="utf-8-sig", newline=""))
-                found = _header(member, reader, required, report)
+                found = _header(member, reader, required, alternatives, report)
                 if found is None:
                     continue
                 columns, width = found
@@ -69,6 +71,7 @@ def read_rows(path: Path, required: Sequence[str], report: Report, *,
 
 
 def _header(member: str, reader: Any, required: Sequence[str],
+            alternatives: Sequence[Sequence[str]],
             report: Report) -> tuple[dict[str, int], int] | None:
     """The column index by name and the width, or ``None`` after refusing the header."""
     try:
@@ -81,6 +84,8 @@ def _header(member: str, reader: Any, required: Sequence[str],
         return None
     columns = {name.strip().lower(): i for i, name in enumerate(header)}
     missing = [name for name in required if name not in columns]
+    if any(all(name in columns for name in other) for other in alternatives):
+        missing = []
     for name in missing:
         report.refuse(1, name, header, "missing column", member)
     return None if missing else (columns, len(header))
