@@ -110,3 +110,25 @@ def test_a_bad_window_is_a_clean_error(tmp_path: Path) -> None:
                                  "--since", "last tuesday", "--dry-run", "--db", db])
     assert result.exit_code == 2
     assert "--since: 'last tuesday': not an ISO 8601 date or time" in result.output
+
+
+def test_courtlistener_folder_and_unknown_court(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "1.json").write_text((DATA / "courtlistener-page.json").read_text())
+    read = runner.invoke(app, ["ingest", "courtlistener", str(folder), "--dry-run", "--json"])
+    assert read.exit_code == 0, read.output
+    assert lines(read.output)[-1]["taken"] == {"order": 2, "source": 2}
+    wrong = runner.invoke(app, ["ingest", "courtlistener", str(folder), "--court", "nowhere",
+                                "--dry-run"])
+    assert wrong.exit_code == 2 and "--court" in wrong.output
+
+
+def test_readsb_trace_by_the_opensky_command(tmp_path: Path) -> None:
+    trace = DATA / "real" / "trace_full_ac671b.json"
+    read = runner.invoke(app, ["ingest", "opensky", str(trace), "--movement", "dal2927",
+                               "--bundle", str(DATA / "real" / "tracks-case.yaml"),
+                               "--dry-run", "--json"])
+    assert read.exit_code == 0, read.output
+    summary = lines(read.output)[-1]
+    assert summary["format"] == "readsb" and summary["refused"] == 0

@@ -27,8 +27,9 @@ def test_not_a_regular_file_is_refused_at_once(tmp_path: Path, name: str) -> Non
     for report in readers(path):
         assert not report.taken
         (refusal,) = report.refused
-        assert refusal.line == 1 and refusal.rule in ("not a regular file", "cannot read: "
-                                                      "No such file or directory")
+        assert refusal.line == 1 and (refusal.rule in ("not a regular file", "cannot read: "
+                                                       "No such file or directory")
+                                      or refusal.rule.endswith("this one holds none"))
 
 
 def test_binary_and_empty_files_are_refused(tmp_path: Path) -> None:

@@ -102,3 +102,27 @@ def test_json_lines_in_line_order_then_the_summary(case: Case) -> None:
     rows = [json.loads(line) for line in report.json_lines()]
     assert [r["line"] for r in rows[:-1]] == sorted(r["line"] for r in rows[:-1])
     assert rows[-1]["status"] == "summary" and rows[-1]["refused"] == 6
+
+
+def arts_case(case: Case) -> Case:
+    """The flagship with the ARTS ids a monitor would have recorded (fictitious) and
+    GXA6143 known by a fictitious ARTS mission number."""
+    ids = {"jgg": "1000001", "gff": "1000002", "jav": "1000003", "tci": "1000004"}
+    people = {pid: p.model_copy(update={"identifiers": {**p.identifiers, "arts": ids[pid]}})
+              if pid in ids else p for pid, p in case.people.items()}
+    movements = {**case.movements,
+                 "gxa6143": case.movements["gxa6143"].model_copy(update={"flight": "11234"})}
+    return dataclasses.replace(case, people=people, movements=movements)
+
+
+def test_arts_spreadsheet_goes_in_without_editing(case: Case) -> None:
+    """Columns as in the ARTS passenger data dictionary (UWCHR, ice-air README)."""
+    report = read_manifest(DATA / "manifest-arts.csv", arts_case(case))
+    taken = {t.obj.id: t.obj for t in report.taken if t.section == "events"}
+    assert set(taken) == {"gxa6143.manifest.boarded.jgg", "gxa6143.manifest.struck.gff",
+                          "gxa6143.manifest.boarded.jav"}
+    struck = taken["gxa6143.manifest.struck.gff"]
+    assert struck.reason == "Named plaintiff: TRO of 09:40"
+    assert struck.at.earliest == datetime(2025, 3, 15, 4, 0, tzinfo=UTC)    # the whole day, ET
+    assert [(r.line, r.field) for r in report.refused] == [
+        (5, "MissionNumber"), (6, "AlienMasterID"), (7, "StrikeFromList")]

@@ -18,7 +18,7 @@ import habeas
 from habeas.api import errors
 from habeas.api.auth import route_permission
 from habeas.api.middleware import BodyLimit, SecurityHeaders
-from habeas.api.routes import alerts, cases, law, meta, tokens, writes
+from habeas.api.routes import alerts, cases, courtlistener_hook, law, meta, tokens, writes
 from habeas.errors import Problem
 from habeas.service import Service
 from habeas.service.alerts import Worker
@@ -27,7 +27,7 @@ from habeas.web.render import page
 from habeas.web.session import Forbidden, LoginRequired
 
 ROUTERS = (meta.router, cases.router, law.router, writes.router, alerts.router, tokens.router,
-           pages.router)
+           courtlistener_hook.router, pages.router)
 DESCRIPTION = """A custody ledger in which court orders are executable.
 
 Authenticate with `Authorization: Bearer <token>` (create one with `habeas token create`).

@@ -24,6 +24,9 @@ SkipBadOption = Annotated[bool, typer.Option(
     "--skip-bad", help="Append what is good even if some rows were refused.")]
 JsonLinesOption = Annotated[bool, typer.Option(
     "--json", help="Print the report as JSON lines: each row taken or refused, then a summary.")]
+PagesArgument = Annotated[Path, typer.Argument(
+    help="A CourtListener answer, or a folder of them (*.json, read in name order).",
+    exists=True, dir_okay=True, readable=True)]
 BundleOption = Annotated[Path | None, typer.Option(
     "--bundle", help="Resolve names against this case bundle instead of the ledger's case "
     "(for a dry run, or when the ledger holds that bundle).")]
@@ -39,7 +42,7 @@ def register(app: typer.Typer) -> None:
 
 @ingest.command("courtlistener")
 def courtlistener(
-    file: FileArgument,
+    file: PagesArgument,
     court: Annotated[str | None, typer.Option(
         help="CourtListener court id (e.g. dcd) when the entries do not carry it.")] = None,
     court_name: Annotated[str | None, typer.Option(
@@ -52,8 +55,9 @@ def courtlistener(
     db: DbOption = None, dry_run: DryRunOption = False, skip_bad: SkipBadOption = False,
     as_json: JsonLinesOption = False,
 ) -> None:
-    """Court orders from CourtListener v4 docket entries (one, a list, or an API page),
-    recorded as unconfirmed for a clerk to confirm.
+    """Court orders from CourtListener v4 answers (docket entries, pages of them, a docket
+    with its entries, a docket-alert webhook, or a folder of these), recorded as
+    unconfirmed for a clerk to confirm.
 
     Example: habeas ingest courtlistener entries.json --court dcd --db habeas.db
     """
@@ -79,7 +83,9 @@ def opensky(
     db: DbOption = None, dry_run: DryRunOption = False, skip_bad: SkipBadOption = False,
     as_json: JsonLinesOption = False,
 ) -> None:
-    """Flight events from OpenSky state-vector CSV: departed, positions, exited_us, landed.
+    """Flight events from ADS-B tracks: departed, positions, exited_us, landed. Reads
+    OpenSky state-vector CSV (plain, .csv.gz or .csv.tar), OpenSky REST /states/all and
+    /tracks JSON, and readsb/tar1090 trace_full_*.json (adsb.lol, ADS-B Exchange).
 
     Example: habeas ingest opensky states.csv --movement gxa6143 --db habeas.db
     """

@@ -5,13 +5,22 @@ an A-number such as ``A-201-555-123``), ``movement`` (a movement id), ``status``
 or ``struck``), and optionally ``reason`` and ``time`` (ISO 8601; without an offset the
 case's time zone applies; a date alone is the whole day). Names that the reference case
 does not know are refused by line: a manifest must never invent a person or a flight.
+
+A spreadsheet in the columns of ICE's Alien Repatriation and Transfer System (ARTS), as
+released under FOIA and documented in the University of Washington Center for Human Rights'
+ARTS passenger data dictionary, is read as it is: ``AlienMasterID`` (the person, matched
+against the ``arts`` identifier of the case's people), ``MissionNumber`` and ``MissionDate``
+(the movement whose ``flight`` is that mission number and whose planned departure, else its
+first recorded event, falls on that date), ``StrikeFromList`` (1 struck, 0 or empty
+boarded) and ``ReasonStruck``. The mission date becomes the whole day in the case's time
+zone.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import pydantic
@@ -25,6 +34,11 @@ from habeas.importers.report import Report, Taken
 from habeas.importers.sources import file_source
 
 REQUIRED = ("person", "movement", "status")
+#: The ARTS columns read, by their names in the ARTS passenger data dictionary.
+ARTS_REQUIRED = ("alienmasterid", "missionnumber", "missiondate")
+ARTS_IDENTIFIER = "arts"
+_STRUCK = {"1", "1.0", "true", "yes", "y"}
+_NOT_STRUCK = {"", "0", "0.0", "false", "no", "n"}
 STATUSES = ("boarded", "struck")
 _A_NUMBER = re.compile(r"^A?[\s-]*(\d{2,3})[\s-]*(\d{3})[\s-]*(\d{3})$", re.IGNORECASE)
 
@@ -61,8 +75,16 @@ def read_manifest(path: Path, case: Case, *, default_time: str | None = None,
     tz = zone(case.timezone)
     by_number = people_by_a_number(case)
     seen: dict[str, int] = {}
-    for line, columns, row in read_rows(path, REQUIRED, report, progress=progress):
+    arts: ArtsIndex | None = None
+    rows = read_rows(path, REQUIRED, report, progress=progress, alternatives=(ARTS_REQUIRED,))
+    for line, columns, row in rows:
+        if arts is None and all(name in columns for name in ARTS_REQUIRED):
+            arts = ArtsIndex(case)
         fields = {name: row[index].strip() for name, index in columns.items()}
+        if arts is not None:
+            fields = arts.fields(line, fields, report)
+            if not fields:
+                continue
         event = _event(line, fields, case, by_number, default_time, tz, report)
         if event is None:
             continue
@@ -113,6 +135,57 @@ def _event(line: int, fields: Mapping[str, str], case: Case, by_number: Mapping[
         for problem in problems_from_pydantic(error):
             report.refuse(line, problem.path, problem.value, problem.rule)
         return None
+
+
+class ArtsIndex:
+    """How ARTS rows name people and missions, resolved against the reference case."""
+
+    def __init__(self, case: Case) -> None:
+        self.people = {p.identifiers[ARTS_IDENTIFIER].strip(): p.id
+                       for p in case.people.values() if ARTS_IDENTIFIER in p.identifiers}
+        tz = zone(case.timezone)
+        first: dict[str, datetime] = {}
+        for event in case.events.values():
+            if event.movement and (event.movement not in first
+                                   or event.at.earliest < first[event.movement]):
+                first[event.movement] = event.at.earliest
+        self.missions: dict[tuple[str, str], list[str]] = {}
+        for movement in case.movements.values():
+            start = movement.planned.earliest if movement.planned else first.get(movement.id)
+            if movement.flight and start is not None:
+                day = start.astimezone(tz).date().isoformat()
+                self.missions.setdefault((_mission(movement.flight), day), []).append(
+                    movement.id)
+
+    def fields(self, line: int, row: Mapping[str, str], report: Report) -> dict[str, str]:
+        """The row in the manifest's own columns, or ``{}`` after refusing it."""
+        person = self.people.get(row["alienmasterid"])
+        if person is None:
+            report.refuse(line, "AlienMasterID", row["alienmasterid"], "no person in the "
+                          f"reference case has this ARTS id (identifiers.{ARTS_IDENTIFIER})")
+            return {}
+        day = row["missiondate"][:10]
+        movements = self.missions.get((_mission(row["missionnumber"]), day), [])
+        if len(movements) != 1:
+            report.refuse(line, "MissionNumber", f"{row['missionnumber']} on {day}",
+                          ("no movement" if not movements else "more than one movement")
+                          + " in the reference case has this flight number and date (its "
+                          "planned departure, else its first event)")
+            return {}
+        flag = row.get("strikefromlist", "").strip().lower()
+        if flag not in _STRUCK and flag not in _NOT_STRUCK:
+            report.refuse(line, "StrikeFromList", row.get("strikefromlist"), "1 (struck) or "
+                          "0 / empty (on the mission)")
+            return {}
+        return {"person": person, "movement": movements[0],
+                "status": "struck" if flag in _STRUCK else "boarded",
+                "reason": row.get("reasonstruck", ""), "time": day}
+
+
+def _mission(text: str) -> str:
+    """A mission number as text: ``11234``, ``11234.0`` and `` 11234 `` are the same."""
+    text = text.strip()
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _subject(text: str, case: Case, by_number: Mapping[str, str]) -> str | None:

@@ -1,14 +1,19 @@
-"""Flight tracks from OpenSky Network state-vector CSV (the historical "states" files).
+"""Flight tracks from ADS-B state vectors: OpenSky's historical "states" CSV (plain, ``.gz``
+or ``.csv.tar``), OpenSky's REST ``/states/all`` and ``/tracks`` JSON, and readsb traces.
 
-Columns, as OpenSky publishes them: ``time`` (Unix seconds), ``icao24``, ``lat``, ``lon``,
-``velocity``, ``heading``, ``vertrate``, ``callsign``, ``onground``, ``alert``, ``spi``,
-``squawk``, ``baroaltitude``, ``geoaltitude``, ``lastposupdate``, ``lastcontact``; empty
-fields are missing values. Only ``time``, ``icao24``, ``lat``, ``lon`` and ``onground`` are
-required; ``callsign``, the altitudes and ``lastposupdate`` are used when present.
+CSV columns, as OpenSky publishes them: ``time`` (Unix seconds), ``icao24``, ``lat``,
+``lon``, ``velocity``, ``heading``, ``vertrate``, ``callsign``, ``onground``, ``alert``,
+``spi``, ``squawk``, ``baroaltitude``, ``geoaltitude``, ``lastposupdate``, ``lastcontact``;
+empty fields are missing values. Only ``time``, ``icao24``, ``lat``, ``lon`` and
+``onground`` are required; ``velocity``, ``callsign``, the altitudes and ``lastposupdate``
+are used when present. JSON inputs are turned into rows of the same layout
+(:mod:`habeas.importers.trackjson`).
 
 Rows of aircraft the movements do not name are counted and passed over without parsing
 their numbers, which keeps a file of millions of rows fast; rows of a named aircraft are
-validated field by field and refused with line, field, value and rule.
+validated field by field. Text that is not a value (``yesterday`` for a time) refuses the
+row; a value that is physically impossible (an altitude of 32 km) is ignored and counted,
+and the rest of the row is used, because real feeds carry such outliers in every large file.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ from pathlib import Path
 from habeas.domain import Case, Movement, Place, When
 from habeas.errors import Problem, ValidationError
 from habeas.geo import Territory, us_territory
+from habeas.importers import trackjson
 from habeas.importers.csvrows import read_rows
 from habeas.importers.inputs import readable_file
 from habeas.importers.nnumber import icao24_of_n_number
 from habeas.importers.report import Report, Taken
+from habeas.importers.shipped import gunzipped, is_tar
 from habeas.importers.sources import file_source
 from habeas.importers.tracks import Sample, TrackDeriver
 
@@ -34,6 +41,9 @@ REQUIRED = ("time", "icao24", "lat", "lon", "onground")
 DEFAULT_EVERY = timedelta(minutes=5)
 #: How far before the first and after the last known time of a movement its track is sought.
 WINDOW_MARGIN = timedelta(hours=12)
+#: Ranges outside which a value is physically impossible for an aircraft.
+ALTITUDE_M = (-1_000.0, 30_000.0)
+SPEED_MS = (0.0, 700.0)
 _TRUE = {"true", "t", "1", "yes"}
 _FALSE = {"false", "f", "0", "no"}
 
@@ -92,15 +102,25 @@ def read_opensky(path: Path, case: Case, *, movement: str | None = None,
     for target in targets:
         if target.since is None:
             report.notes.append(f"{target.movement}: no time window given or known; every "
-                                "row of its aircraft is used")
-    source = file_source(path, "opensky", "OpenSky Network state vectors")
+                                "flight of its aircraft is used")
+    documents = _json_documents(path, report)
+    if report.refused:
+        return report
+    kind = "readsb" if documents and trackjson.shape(documents[0]) == "readsb-trace" \
+        else "opensky"
+    report.format = kind
+    source = file_source(path, kind, "readsb trace" if kind == "readsb"
+                         else "OpenSky Network state vectors")
     territory = territory or us_territory()
     derivers = {t.movement: TrackDeriver(t.movement, _stops(case, case.movements[t.movement]),
-                                         territory, every, (source.id,)) for t in targets}
+                                         territory, every, (source.id,), since=t.since,
+                                         until=t.until) for t in targets}
     feed = _Feed(report, derivers)
     match = _Matcher(targets)
     others = 0
-    for line, columns, row in read_rows(path, REQUIRED, report, progress=progress):
+    rows = trackjson.rows(documents, report) if documents is not None else \
+        read_rows(path, REQUIRED, report, progress=progress)
+    for line, columns, row in rows:
         candidates = match(row, columns)
         if candidates:
             feed(line, columns, row, candidates)
@@ -109,18 +129,44 @@ def read_opensky(path: Path, case: Case, *, movement: str | None = None,
     if others:
         report.ignored["another aircraft"] += others
     for target in targets:
-        derived = derivers[target.movement].finish()
+        deriver = derivers[target.movement]
+        derived = deriver.finish()
         for item in derived:
             report.take(item.line, "events", item.event)
-        _note_gaps(report, target.movement, {d.event.kind for d in derived})
+        report.ignored.update(deriver.noise)
+        if deriver.dropped:
+            report.ignored["flights outside the time window"] += deriver.dropped
+        report.notes.extend(deriver.notes)
+        if not derived:
+            report.notes.append(f"{target.movement}: no usable rows of its aircraft in the "
+                                "window")
     if report.taken:
         report.taken.insert(0, Taken(1, "sources", source))
     return report
 
 
+def _json_documents(path: Path, report: Report) -> list[object] | None:
+    """The JSON documents of a track JSON file, or ``None`` for CSV (told apart by the
+    first character that is not a byte-order mark or white space)."""
+    if is_tar(path):
+        return None
+    with path.open("rb") as raw:
+        data = gunzipped(raw)
+        try:
+            head = data.read(64).decode("utf-8-sig", errors="replace").lstrip()[:1]
+        except OSError:
+            return None
+        if head not in ("{", "["):
+            return None
+    with path.open("rb") as raw:
+        return trackjson.load(gunzipped(raw), report)
+
+
 class _Feed:
-    """Hands a row of a tracked aircraft, once validated, to each movement whose window
-    holds it, refusing rows that go back in time (the derivation needs time order)."""
+    """Hands a row of a tracked aircraft, once validated, to each movement it may belong to,
+    refusing rows that go back in time (the derivation needs time order). Rows outside a
+    movement's window are fed too: they say where its flights begin and end, and the
+    deriver keeps only the flights that overlap the window."""
 
     def __init__(self, report: Report, derivers: dict[str, TrackDeriver]) -> None:
         self.report = report
@@ -135,11 +181,7 @@ class _Feed:
         sample = self.parse(line, row)
         if sample is None:
             return
-        matched = False
         for target in candidates:
-            if not target.covers(sample.time):
-                continue
-            matched = True
             previous = self.last_time.get(target.movement)
             if previous is not None and sample.time < previous:
                 self.report.refuse(line, "time", row[columns["time"]], "earlier than the "
@@ -150,21 +192,6 @@ class _Feed:
             else:
                 self.last_time[target.movement] = sample.time
                 self.derivers[target.movement].feed(sample)
-        if not matched:
-            self.report.ignored["outside the time window"] += 1
-
-
-def _note_gaps(report: Report, movement: str, kinds: set[str]) -> None:
-    """Say what could not be derived, so an absent event is not read as an absent fact."""
-    if not kinds:
-        report.notes.append(f"{movement}: no usable rows of its aircraft in the window")
-        return
-    if "departed" not in kinds:
-        report.notes.append(f"{movement}: no departure derived: no on-ground sample before "
-                            "the first airborne one")
-    if "landed" not in kinds:
-        report.notes.append(f"{movement}: no landing derived: no on-ground sample after "
-                            "the last airborne one")
 
 
 def _movements(case: Case, movement: str | None, report: Report) -> list[Movement]:
@@ -208,8 +235,9 @@ class _Matcher:
         key = (row[columns["icao24"]], row[column] if column is not None else "")
         found = self.seen.get(key)
         if found is None:
-            found = tuple(self.by_address.get(key[0].strip().lower())
-                          or self.by_callsign.get(normalise_callsign(key[1])) or ())
+            by_address = self.by_address.get(key[0].strip().lower(), [])
+            by_callsign = self.by_callsign.get(normalise_callsign(key[1]), [])
+            found = tuple(dict.fromkeys([*by_address, *by_callsign]))
             self.seen[key] = found
         return found
 
@@ -223,12 +251,13 @@ class _RowParser:
         self.time, self.lat, self.lon = columns["time"], columns["lat"], columns["lon"]
         self.onground = columns["onground"]
         self.position_time = columns.get("lastposupdate")
+        self.speed = columns.get("velocity")
         self.altitudes = [(name, columns[name]) for name in ("geoaltitude", "baroaltitude")
                           if name in columns]
 
     def __call__(self, line: int, row: list[str]) -> Sample | None:
-        """The row as a sample, or ``None`` after refusing it (or passing over a row
-        without a position, which OpenSky writes when no position was received)."""
+        """The row as a sample, or ``None`` after refusing it (text that is not a value) or
+        passing over it (no position, or an impossible one)."""
         refuse = self.report.refuse
         moment = _time(row[self.time])
         if moment is None:
@@ -243,35 +272,58 @@ class _RowParser:
         if not raw_lat and not raw_lon:
             self.report.ignored["no position"] += 1
             return None
-        lat = _number(raw_lat, -90, 90)
-        if lat is None:
-            refuse(line, "lat", raw_lat, "a latitude in degrees, -90 to 90")
+        lat, lon = _float(raw_lat), _float(raw_lon)
+        if lat is None or lon is None:
+            name, text = ("lat", raw_lat) if lat is None else ("lon", raw_lon)
+            refuse(line, name, text, f"a {'latitude' if name == 'lat' else 'longitude'} in "
+                   "degrees")
             return None
-        lon = _number(raw_lon, -180, 180)
-        if lon is None:
-            refuse(line, "lon", raw_lon, "a longitude in degrees, -180 to 180")
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            name = "lat" if not -90.0 <= lat <= 90.0 else "lon"
+            self.report.ignored[f"impossible {name} (row passed over)"] += 1
             return None
         flag = row[self.onground].strip().lower()
         if flag not in _TRUE and flag not in _FALSE:
             refuse(line, "onground", row[self.onground], "true or false")
             return None
         altitude: float | None = None
-        for name, column in self.altitudes:
-            if row[column].strip():
-                altitude = _number(row[column], -1_000, 30_000)
-                if altitude is None:
-                    refuse(line, name, row[column], "metres, -1000 to 30000, or empty")
-                    return None
-                break
-        return Sample(moment, lat, lon, altitude, flag in _TRUE, line)
+        try:
+            for name, column in self.altitudes:
+                altitude = self._optional(line, name, row[column], ALTITUDE_M, "metres")
+                if altitude is not None:
+                    break
+            speed = None if self.speed is None else \
+                self._optional(line, "velocity", row[self.speed], SPEED_MS, "metres per second")
+        except _Refused:
+            return None
+        return Sample(moment, lat, lon, altitude, flag in _TRUE, line, speed)
+
+    def _optional(self, line: int, name: str, text: str, bounds: tuple[float, float],
+                  unit: str) -> float | None:
+        """An optional number: ``None`` when empty or impossible (counted, the row kept);
+        text that is not a number at all is refused (raises :class:`_Refused`)."""
+        if not text.strip():
+            return None
+        value = _float(text)
+        if value is None:
+            self.report.refuse(line, name, text, f"a number ({unit}) or empty")
+            raise _Refused
+        if not bounds[0] <= value <= bounds[1]:
+            self.report.ignored[f"impossible {name} (value ignored, row used)"] += 1
+            return None
+        return value
 
 
-def _number(text: str, low: float, high: float) -> float | None:
+class _Refused(Exception):
+    """A field of the row was refused (and reported): the row gives no sample."""
+
+
+def _float(text: str) -> float | None:
     try:
         value = float(text)
     except ValueError:
         return None
-    return value if math.isfinite(value) and low <= value <= high else None
+    return value if math.isfinite(value) else None
 
 
 def _time(text: str) -> datetime | None:

@@ -1,9 +1,9 @@
 """Synthetic OpenSky state vectors for tests and benchmarks, written here, never downloaded.
 
 A flight is flown along a straight line (in degrees, which is close enough for a test)
-between two airports at a constant ground speed, with on-ground samples before take-off and
-after landing, and the true take-off and landing instants are returned so a test can check
-that the derived intervals bracket them.
+between two airports at a constant ground speed, climbing and descending at 10 m/s, with
+on-ground samples before take-off and after landing, and the true take-off and landing
+instants are returned so a test can check that the derived intervals bracket them.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ class Flight:
     takeoff: datetime
     speed_ms: float = 220.0
     ground: timedelta = timedelta(minutes=20)
+    cruise_m: float = 10_668.0
+    climb_ms: float = 10.0
 
     @property
     def duration(self) -> timedelta:
@@ -73,7 +75,8 @@ class Flight:
 
     def row(self, moment: datetime) -> list[str]:
         lat, lon, on_ground = self.position(moment)
-        altitude = "" if on_ground else "10668.0"
+        seconds = min(moment - self.takeoff, self.landing - moment).total_seconds()
+        altitude = "" if on_ground else f"{min(self.cruise_m, self.climb_ms * seconds):.1f}"
         stamp = moment.timestamp()
         return [f"{stamp:.3f}".rstrip("0").rstrip("."), self.icao24, f"{lat:.5f}",
                 f"{lon:.5f}", "0.0" if on_ground else f"{self.speed_ms:.1f}", "135.0", "0.0",
