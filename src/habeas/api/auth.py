@@ -7,30 +7,16 @@ authorisation-matrix test is generated from the same table.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.routing import APIRoute
 
+from habeas.routing import Svc, needs, route_permission, service
 from habeas.service import Permission, Principal, Service
 from habeas.service.access import ANONYMOUS
 
-PERMISSION_KEY = "x-permission"
-
-
-def needs(permission: Permission) -> dict[str, Any]:
-    """Route keyword arguments that declare the permission a route requires."""
-    return {"openapi_extra": {PERMISSION_KEY: permission.value}}
-
-
-def route_permission(route: APIRoute) -> Permission | None:
-    value = (route.openapi_extra or {}).get(PERMISSION_KEY)
-    return Permission(value) if value else None
-
-
-def service(request: Request) -> Service:
-    found: Service = request.app.state.service
-    return found
+__all__ = ["Svc", "Who", "authorize", "bearer", "needs", "route_permission"]
 
 
 def bearer(request: Request) -> str | None:
@@ -59,4 +45,3 @@ def authorize(request: Request, svc: Annotated[Service, Depends(service)]) -> Pr
 
 
 Who = Annotated[Principal, Depends(authorize)]
-Svc = Annotated[Service, Depends(service)]

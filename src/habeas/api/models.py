@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Path
 from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from habeas.routing import ObjectId
 from habeas.service.alerts import TOPICS
+
+__all__ = ["ObjectId"]
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 PersonId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
-ObjectId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$",
-                               description="an id as in the case bundle")]
 Payload = Annotated[dict[str, Any], Field(description="the object, as in a case bundle "
                                           "(docs/bundle.md); validated against the case")]
 RecordKind = Literal["source", "place", "holder", "authority", "person", "group", "order",

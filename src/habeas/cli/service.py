@@ -82,7 +82,7 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
 def _run(service: Service, host: str, port: int) -> None:
     import uvicorn
 
-    from habeas.api import create_app
+    from habeas.app import create_app
 
     uvicorn.run(create_app(service, worker=True), host=host, port=port, log_level="info",
                 proxy_headers=False)

@@ -27,6 +27,8 @@ from habeas.service.webhooks import SIGNATURE_HEADER, Transport, refuse_target, 
 TOPICS = ("movement", "order", "obligation", "finding", "notice")
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
+#: How long a process holds a delivery it is attempting before another may take it over.
+CLAIM = timedelta(seconds=60)
 
 
 def _sortable_id(prefix: str) -> str:
@@ -53,6 +55,10 @@ class Alert:
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "at": self.at, "topic": self.topic, "people": list(self.people),
                 "summary": self.summary, "payload": self.payload}
+
+
+#: What a subscription's token may be shown of an alert: ``shown(token_id, alert)``.
+Shown = Callable[[str, "Alert"], dict[str, Any] | None]
 
 
 class Alerts:
@@ -124,10 +130,11 @@ class Alerts:
     def once(self, key: str, topic: str, people: Iterable[str], summary: str,
              payload: dict[str, Any]) -> Alert | None:
         """Raise the alert unless one with ``key`` was raised before: a finding is news once,
-        an obligation falls due once."""
-        if self.db.execute("SELECT key FROM svc_alerted WHERE key = ?", (key,)):
+        an obligation falls due once. The key is claimed by one insert, so of several
+        processes following the same log exactly one raises it."""
+        if not self.db.execute("INSERT INTO svc_alerted VALUES (?, ?) ON CONFLICT (key) "
+                               "DO NOTHING RETURNING key", (key, iso(self.clock.now()))):
             return None
-        self.db.execute("INSERT INTO svc_alerted VALUES (?, ?)", (key, iso(self.clock.now())))
         return self.raise_alert(topic, people, summary, payload)
 
     def recent(self, principal: Principal, *, person: str | None = None,
@@ -154,26 +161,44 @@ class Alerts:
 
     # --- delivery ----------------------------------------------------------------------
 
-    def deliver_due(self, transport: Transport) -> int:
-        """Attempt every delivery that is due; returns how many were attempted."""
+    def deliver_due(self, transport: Transport, shown: Shown) -> int:
+        """Attempt every delivery that is due; returns how many were attempted.
+
+        Each delivery is claimed first by moving its ``next_at`` forward only if nobody
+        else has (compare and set), so several processes sharing the tables deliver it
+        once; a claimant that dies leaves it due again after ``CLAIM``. The body is what
+        ``shown`` lets the subscription's token see of the alert (``None``: nothing now,
+        the token was revoked), never the raw alert.
+        """
         now = self.clock.now()
         due = self.db.execute(
-            "SELECT d.id, d.attempts, s.url, s.secret, a.id, a.at, a.topic, a.people, "
-            "a.summary, a.payload FROM svc_deliveries d "
+            "SELECT d.id, d.attempts, d.next_at, s.url, s.secret, s.token_id, a.id, a.at, "
+            "a.topic, a.people, a.summary, a.payload FROM svc_deliveries d "
             "JOIN svc_subscriptions s ON s.id = d.subscription_id "
             "JOIN svc_alerts a ON a.id = d.alert_id "
             "WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at LIMIT 100",
             (iso(now),))
-        for dlv_id, attempts, url, secret, *alert_row in due:
+        attempted = 0
+        for dlv_id, attempts, next_at, url, secret, token_id, *alert_row in due:
+            if not self.db.execute("UPDATE svc_deliveries SET next_at = ? WHERE id = ? AND "
+                                   "status = 'pending' AND next_at = ? RETURNING id",
+                                   (iso(now + CLAIM), dlv_id, next_at)):
+                continue  # another process claimed it
             alert = Alert(alert_row[0], alert_row[1], alert_row[2], tuple(json.loads(alert_row[3])),
                           alert_row[4], json.loads(alert_row[5]))
-            self._attempt(transport, dlv_id, attempts + 1, url, secret, alert, now)
-        return len(due)
+            body = shown(token_id, alert)
+            if body is None:
+                self.db.execute("UPDATE svc_deliveries SET status = 'failed', last_error = ? "
+                                "WHERE id = ?", ("the subscription's token is revoked", dlv_id))
+                continue
+            self._attempt(transport, dlv_id, attempts + 1, url, secret, alert.id, body, now)
+            attempted += 1
+        return attempted
 
     def _attempt(self, transport: Transport, dlv_id: str, attempt: int, url: str, secret: str,
-                 alert: Alert, now: datetime) -> None:
-        body = json.dumps(alert.to_json(), sort_keys=True).encode()
-        headers = {"Content-Type": "application/json", "Idempotency-Key": alert.id,
+                 alert_id: str, shown: dict[str, Any], now: datetime) -> None:
+        body = json.dumps(shown, sort_keys=True).encode()
+        headers = {"Content-Type": "application/json", "Idempotency-Key": alert_id,
                    SIGNATURE_HEADER: sign(secret, int(now.timestamp()), body),
                    "User-Agent": "habeas-webhooks/1"}
         code: int | None = None

@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS svc_obligations (
     id TEXT PRIMARY KEY, order_id TEXT NOT NULL, party TEXT NOT NULL, opened_at TEXT NOT NULL,
     due_at TEXT NOT NULL, level INTEGER NOT NULL, acknowledged_at TEXT, ack_seq INTEGER,
     UNIQUE (order_id, party));
-CREATE TABLE IF NOT EXISTS svc_outbox (name TEXT PRIMARY KEY, next_seq INTEGER NOT NULL)
+CREATE TABLE IF NOT EXISTS svc_outbox (name TEXT PRIMARY KEY, next_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS svc_parties (order_id TEXT PRIMARY KEY, parties TEXT NOT NULL)
 """
 
 
@@ -87,6 +88,12 @@ class Database:
                 if type(error).__module__.startswith("psycopg"):
                     raise OperationalError(str(error)) from None
                 raise
+
+    def notify(self, channel: str, payload: str) -> None:
+        """Tell every process LISTENing on ``channel`` (PostgreSQL); SQLite has no such
+        thing, and its followers poll."""
+        if self._postgres:
+            self.execute("SELECT pg_notify(?, ?)", (channel, payload))
 
     def close(self) -> None:
         with self._lock:

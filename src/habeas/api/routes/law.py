@@ -3,28 +3,18 @@ timeline; and the log's proofs."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime
 
 from habeas.api.auth import Svc, Who, needs
-from habeas.api.models import CheckIn, ObjectId
+from habeas.api.models import CheckIn
 from habeas.law import Interpretation
+from habeas.routing import ObjectId, Reading
 from habeas.service import Permission
 
 router = APIRouter(prefix="/api", tags=["law"])
-
-
-def reading(effect: Literal["oral", "written"] = "oral",
-            removal_complete_at: Literal["departure", "exit_territory",
-                                         "custody_transfer"] = "custody_transfer"
-            ) -> Interpretation:
-    """The interpretation, from the query string (DESIGN.md, "Interpretations")."""
-    return Interpretation(effect=effect, removal_complete_at=removal_complete_at)
-
-
-Reading = Annotated[Interpretation, Depends(reading)]
 
 
 @router.post("/check", **needs(Permission.guard))

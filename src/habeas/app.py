@@ -1,7 +1,9 @@
-"""The ASGI application: API routers, web pages, static files, errors and headers.
+"""The composition root: one ASGI application of the API's routers and the web pages over
+one service, with static files, errors, headers, and the threads that follow the log.
 
 ``create_app`` takes a ready service, so tests, ``habeas serve`` and ``habeas demo`` build
-the same app over whichever ledger they hold.
+the same app over whichever ledger they hold. ``habeas.api`` and ``habeas.web`` know
+nothing of each other; only this module puts them together.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from fastapi.staticfiles import StaticFiles
 
 import habeas
 from habeas.api import errors
-from habeas.api.auth import route_permission
 from habeas.api.middleware import BodyLimit, SecurityHeaders
 from habeas.api.routes import alerts, cases, law, meta, tokens, writes
 from habeas.errors import Problem
+from habeas.routing import route_permission
 from habeas.service import Service
 from habeas.service.alerts import Worker
+from habeas.service.follower import Watcher
 from habeas.web import pages
 from habeas.web.render import page
 from habeas.web.session import Forbidden, LoginRequired
@@ -37,17 +40,19 @@ docs/security.md."""
 
 def create_app(service: Service, *, worker: bool = False, worker_interval: float = 2.0
                ) -> FastAPI:
-    """The app over ``service``; with ``worker``, alerts are delivered and notices escalated
-    from a background thread while the app runs."""
+    """The app over ``service``; with ``worker``, a thread follows the log (others'
+    appends are folded within a poll, or at once on PostgreSQL's NOTIFY) and another
+    delivers alerts and escalates notices while the app runs."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        running = Worker(service.tick, worker_interval) if worker else None
-        if running:
-            running.start()
+        threads: list[Watcher | Worker] = [service.watcher(), Worker(
+            service.tick, worker_interval)] if worker else []
+        for thread in threads:
+            thread.start()
         yield
-        if running:
-            running.stop()
+        for thread in threads:
+            thread.stop()
 
     app = FastAPI(title="Habeas", version=habeas.__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None, lifespan=lifespan)

@@ -1,0 +1,208 @@
+"""The follower of the log: the case and its engine at one tree size, swapped whole.
+
+Readers take ``current()`` (one attribute read: no lock) and keep that snapshot for the
+whole request, so a page is consistent with one tree size while a write is being folded.
+A writer folds new records under the fold lock and swaps the snapshot in one assignment.
+``catch_up`` reads the log from the snapshot's size, so records appended by another
+process (or by ``habeas import`` beside the server) are folded too; ``Watcher`` calls it
+when PostgreSQL notifies an append, and on a short poll otherwise.
+
+The fold itself is one function, ``Follower.fold(snapshot, records) -> Snapshot``; today it
+reads the case back from the log and builds a new engine (or, for records that only add new
+objects, extends the last case), and an incremental engine can replace it without changing
+any caller.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pydantic
+
+from habeas.bundle.records import case_from_records
+from habeas.domain import KIND_TO_SECTION, SECTIONS, Case, Entity, RecordRef
+from habeas.law import Engine
+from habeas.ledger import Ledger, Record
+
+#: The channel a writer notifies after each append (PostgreSQL); the payload is the new size.
+CHANNEL = "habeas_log"
+#: How often a follower looks at the log's size when nothing notified it.
+POLL_SECONDS = 0.25
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The case at one tree size, its engine, and answers computed from them.
+
+    Answers (the audit, the matrix, a lens's redacted case) are cached here, so they live
+    exactly as long as the tree size they were computed for. Two requests asking the same
+    question share one computation; a request asking another question never waits.
+    """
+
+    size: int
+    case: Case
+    engine: Engine
+    _answers: dict[Any, Future[Any]] = field(default_factory=dict, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def answer(self, key: Any, work: Callable[[], Any]) -> Any:
+        with self._guard:  # held only to find or place the future, never while computing
+            found = self._answers.get(key)
+            mine = found is None
+            if found is None:
+                found = self._answers[key] = Future()
+        if mine:
+            try:
+                found.set_result(work())
+            except BaseException as error:
+                found.set_exception(error)
+                with self._guard:
+                    self._answers.pop(key, None)
+        return found.result()
+
+
+def build(case: Case, size: int) -> Snapshot:
+    return Snapshot(size, case, Engine(case))
+
+
+class Follower:
+    """Owns the current snapshot of one ledger."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._fold_lock = threading.Lock()
+        size = ledger.size()
+        self._snapshot = build(case_from_records(ledger.scan(0, size)), size)
+
+    def current(self) -> Snapshot:
+        """The latest snapshot; never waits for a write."""
+        return self._snapshot
+
+    def advance(self, records: Sequence[Record]) -> Snapshot:
+        """Fold ``records`` (just appended, in seq order) into the snapshot and swap it.
+
+        Records the snapshot already holds are skipped; if some record between the
+        snapshot and ``records`` is missing (another process appended it), the gap is read
+        from the log first, so the snapshot always holds a prefix of the log.
+        """
+        with self._fold_lock:
+            snapshot = self._snapshot
+            fresh = [r for r in records if r.seq >= snapshot.size]
+            if not fresh:
+                return snapshot
+            if fresh[0].seq != snapshot.size:
+                fresh = list(self.ledger.scan(snapshot.size, fresh[-1].seq + 1))
+            self._snapshot = self.fold(snapshot, fresh)
+            return self._snapshot
+
+    def catch_up(self) -> Snapshot:
+        """Fold whatever the log holds past the snapshot: others' appends."""
+        size = self.ledger.size()
+        snapshot = self._snapshot
+        if size <= snapshot.size:
+            return snapshot
+        return self.advance(list(self.ledger.scan(snapshot.size, size)))
+
+    def fold(self, snapshot: Snapshot, records: Sequence[Record]) -> Snapshot:
+        """The snapshot after ``records`` (which follow it exactly). Replaceable by an
+        incremental engine's fold; this one extends the case when every record only adds
+        a new object, and reads the whole log back otherwise."""
+        size = records[-1].seq + 1
+        extended = _extend(snapshot.case, records)
+        if extended is None:
+            extended = case_from_records(self.ledger.scan(0, size))
+        return build(extended, size)
+
+
+def _extend(case: Case, records: Sequence[Record]) -> Case | None:
+    """``case`` plus the new objects ``records`` add, or ``None`` when any record does
+    more (corrects, retracts, replaces an id, sets the case header)."""
+    sections: dict[str, dict[str, Entity]] = {}
+    refs = dict(case.refs)
+    tz = ZoneInfo(case.timezone)
+    for record in records:
+        section = KIND_TO_SECTION.get(record.kind)
+        if record.corrects is not None or record.retracts is not None:
+            return None
+        if section is None:
+            if record.kind == "case":
+                return None
+            continue  # records of other layers (receipts, acknowledgements) are not objects
+        obj_id = str(record.payload.get("id", ""))
+        if obj_id in case.section(section) or obj_id in sections.get(section, {}):
+            return None
+        try:
+            obj = SECTIONS[section][1].model_validate(record.payload, context={"tz": tz})
+        except pydantic.ValidationError:
+            return None  # the full read names the record and the problem
+        sections.setdefault(section, dict(case.section(section)))[obj_id] = obj
+        refs[(section, obj_id)] = RecordRef(record.seq, record.leaf_hash.hex())
+    extended = dataclasses.replace(case, refs=refs, **sections)  # type: ignore[arg-type]
+    return None if extended.problems() else extended
+
+
+class Watcher:
+    """A thread that keeps a follower up with the log: on PostgreSQL it LISTENs for the
+    writers' NOTIFY and polls as a fallback; on SQLite it polls the log's size."""
+
+    def __init__(self, follower: Follower, on_advance: Callable[[Snapshot], None],
+                 *, poll: float = POLL_SECONDS) -> None:
+        self._follower = follower
+        self._on_advance = on_advance
+        self._poll = poll
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="habeas-follower", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        listen = _listener(self._follower.ledger.store.url)
+        try:
+            while not self._stop.is_set():
+                try:
+                    before = self._follower.current().size
+                    after = self._follower.catch_up()
+                    if after.size != before:
+                        self._on_advance(after)
+                except Exception:  # a bad read must not stop following for good
+                    logging.getLogger("habeas.follower").exception("following the log failed")
+                listen(self._poll) if listen else self._stop.wait(self._poll)
+        finally:
+            if listen:
+                listen(-1)
+
+
+def _listener(url: str) -> Callable[[float], None] | None:
+    """A function that waits up to ``timeout`` seconds for a NOTIFY on ``CHANNEL`` (a
+    negative timeout closes it), or ``None`` when the ledger is not on PostgreSQL."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        return None
+    import psycopg
+
+    try:
+        conn = psycopg.connect(url, autocommit=True)
+        conn.execute(f"LISTEN {CHANNEL}")
+    except psycopg.Error:
+        logging.getLogger("habeas.follower").warning("LISTEN failed; polling the log")
+        return None
+
+    def wait(timeout: float) -> None:
+        if timeout < 0:
+            conn.close()
+            return
+        for _ in conn.notifies(timeout=timeout, stop_after=1):
+            pass
+
+    return wait
