@@ -175,13 +175,13 @@ class Service:
         """The case as a bundle, with the checkpoint and every record's inclusion proof."""
         return self.lens(principal).redact(export_bundle(self.ledger))
 
-    @staticmethod
-    def bundle_schema() -> dict[str, Any]:
-        return bundle_json_schema()
+    def bundle_schema(self, principal: Principal) -> dict[str, Any]:
+        """The bundle's JSON Schema; its examples come from a real case, so it leaves
+        through the lens like everything else."""
+        return self.lens(principal).redact(bundle_json_schema())
 
-    @staticmethod
-    def findings_schema() -> dict[str, Any]:
-        return findings_schema()
+    def findings_schema(self, principal: Principal) -> dict[str, Any]:
+        return self.lens(principal).redact(findings_schema())
 
     # --- writes (writes.py) -------------------------------------------------------------
 

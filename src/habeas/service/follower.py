@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import pydantic
 
-from habeas.bundle.records import case_from_records
+from habeas.bundle.records import CASE_KIND, case_from_records
 from habeas.domain import KIND_TO_SECTION, SECTIONS, Case, Entity, RecordRef
 from habeas.law import Engine
 from habeas.ledger import Ledger, Record
@@ -66,6 +66,12 @@ class Snapshot:
                 with self._guard:
                     self._answers.pop(key, None)
         return found.result()
+
+
+    def grown(self, size: int) -> Snapshot:
+        """The same case and engine at a larger tree size, when the records between do not
+        touch the case: its answers stay (they depend on the case alone)."""
+        return Snapshot(size, self.case, self.engine, self._answers, self._guard)
 
 
 def build(case: Case, size: int) -> Snapshot:
@@ -115,6 +121,9 @@ class Follower:
         incremental engine's fold; this one extends the case when every record only adds
         a new object, and reads the whole log back otherwise."""
         size = records[-1].seq + 1
+        if not any(r.kind in KIND_TO_SECTION or r.kind == CASE_KIND or r.retracts is not None
+                   for r in records):
+            return snapshot.grown(size)  # receipts and the like: the same case, one size on
         extended = _extend(snapshot.case, records)
         if extended is None:
             extended = case_from_records(self.ledger.scan(0, size))
@@ -132,7 +141,7 @@ def _extend(case: Case, records: Sequence[Record]) -> Case | None:
         if record.corrects is not None or record.retracts is not None:
             return None
         if section is None:
-            if record.kind == "case":
+            if record.kind == CASE_KIND:
                 return None
             continue  # records of other layers (receipts, acknowledgements) are not objects
         obj_id = str(record.payload.get("id", ""))

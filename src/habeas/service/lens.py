@@ -143,31 +143,42 @@ class Lens:
         return hidden, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
     def _redacted_case(self) -> Case:
-        case = self.snapshot.case
-        hidden, _ = self._hidden()
-
-        def keep(values: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(v for v in values if v not in hidden)
+        """Only what the principal sees, found through the engine's indexes (a client's
+        orders and movements) rather than by walking the whole case; every kept object
+        without the others' ids in its lists or their names in its text."""
+        case, engine = self.snapshot.case, self.snapshot.engine
+        hidden, pattern = self._hidden()
 
         def strip(obj: Entity) -> Entity:
             changes: dict[str, Any] = {}
-            if hasattr(obj, "protects"):
-                changes["protects"] = obj.protects.model_copy(
-                    update={"people": keep(obj.protects.people)})
-            for name in ("carries", "may_carry", "people"):
-                if isinstance(getattr(obj, name, None), tuple):
-                    changes[name] = keep(getattr(obj, name))
+            for name, value in obj:
+                if name == "protects":
+                    changes[name] = value.model_copy(update={"people": tuple(
+                        v for v in value.people if v not in hidden)})
+                elif isinstance(value, tuple) and any(v in hidden for v in value):
+                    changes[name] = tuple(v for v in value if v not in hidden)
+                elif isinstance(value, str) and pattern is not None and pattern.search(value):
+                    changes[name] = pattern.sub(REDACTED, value)
             return obj.model_copy(update=changes) if changes else obj
 
-        sections: dict[str, dict[str, Entity]] = {}
-        for name in ("people", "orders", "notices", "movements", "events"):
-            sections[name] = {k: strip(v) for k, v in case.section(name).items()
-                              if self.sees(name, v)}
-        for name in _HIDDEN_WHEN_SCOPED:
-            sections[name] = {}
-        if self.sight is Sight.aggregate:
-            for name in ("groups", "holders", "places", "sources", "authorities"):
-                sections[name] = {}
+        mine = [c for c in self.clients if c in case.people]
+        orders = {o for c in mine for o in scope.orders_touching(engine, c)}
+        movements = {m for c in mine for m in scope.movements_of(engine, c)}
+        chosen: dict[str, Any] = {
+            "people": {c: case.people[c] for c in sorted(mine)},
+            "orders": {o: case.orders[o] for o in sorted(orders) if o in case.orders},
+            "movements": {m: case.movements[m] for m in sorted(movements)
+                          if m in case.movements},
+            "notices": {k: n for k, n in case.notices.items() if n.order in orders},
+            "events": {k: e for k, e in case.events.items() if self.sees("events", e)},
+            **{name: {} for name in _HIDDEN_WHEN_SCOPED},
+        }
+        for name in ("groups", "holders", "places", "sources", "authorities"):
+            chosen[name] = {} if self.sight is Sight.aggregate else case.section(name)
+        sections: dict[str, Any] = {name: {k: strip(v) for k, v in objects.items()}
+                                    for name, objects in chosen.items()}
         refs = {key: ref for key, ref in case.refs.items()
                 if key[0] not in sections or key[1] in sections[key[0]]}
-        return dataclasses.replace(case, refs=refs, **sections)  # type: ignore[arg-type]
+        title = pattern.sub(REDACTED, case.title) if pattern is not None else case.title
+        redacted: Case = dataclasses.replace(case, title=title, refs=refs, **sections)
+        return redacted

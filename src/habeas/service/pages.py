@@ -45,16 +45,23 @@ class Page:
         return {"items": self.items, "next_cursor": self.next_cursor}
 
 
+_CURSOR = "after:"
+
+
 def encode_cursor(last_id: str) -> str:
-    return base64.urlsafe_b64encode(last_id.encode()).decode().rstrip("=")
+    return base64.urlsafe_b64encode((_CURSOR + last_id).encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        text = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_",
+                                validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationError(Problem("cursor", cursor, "a cursor from a previous page's "
-                                      "next_cursor")) from None
+        text = ""
+    if not text.startswith(_CURSOR):
+        raise ValidationError(Problem("cursor", cursor, "a cursor from a previous page "
+                                      "(X-Next-Cursor), unchanged"))
+    return text.removeprefix(_CURSOR)
 
 
 def paginate(section: str, objects: Iterable[Entity], snapshot: Snapshot, *,
