@@ -44,7 +44,7 @@ class Receiver:
         seen = self.received
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the standard library's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 seen.append({"key": self.headers["Idempotency-Key"], **json.loads(body)})
                 time.sleep(SLOW)
