@@ -35,8 +35,8 @@ READABLE = ("people", "groups", "holders", "places", "movements", "orders", "sta
 MOVEMENT_STATES = ("departed", "position", "exited_us", "landed", "diverted")
 #: The court's reading: oral orders bind when pronounced, removal completes at the hand-over.
 DEFAULT = Interpretation()
-#: How recent a finding is "new" on the dashboard: found in the last records appended.
-NEW_FINDINGS = 20
+#: How many orders, people and movements the dashboard lists (the rest are a list's pages).
+DASHBOARD_ROWS = 50
 
 
 def entity_json(snapshot: Snapshot, section: str, obj: Entity) -> dict[str, Any]:
@@ -191,6 +191,7 @@ class Views:
             {"order": entity_json(snap, "orders", o), "status": order_status(snap, o.id, now)}
             for o in case.orders.values() if lens.sees("orders", o)]
         orders.sort(key=lambda o: (o["status"] != "in force", o["order"]["id"]))
+        del orders[DASHBOARD_ROWS:]
         audit = self._audit(lens, DEFAULT)
         under_way = self._under_way(lens)
         under_way.sort(key=lambda m: not m["reached_by"])
@@ -202,8 +203,8 @@ class Views:
                     for o in audit["obligations"] if o["status"] == "open"],
             findings=_newest_findings(audit["findings"]),
             alerts=self.alerts_for(principal, limit=8),
-            people=self.entities(principal, "people", limit=50).items,
-            movements=self.entities(principal, "movements", limit=50).items)
+            people=self.entities(principal, "people", limit=DASHBOARD_ROWS).items,
+            movements=self.entities(principal, "movements", limit=DASHBOARD_ROWS).items)
         return lens.redact(board)
 
     def timeline(self, principal: Principal, tz_name: str) -> dict[str, Any]:
