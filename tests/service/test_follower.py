@@ -8,9 +8,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from habeas.bundle.records import case_from_records
 from habeas.ledger import Ledger, Record, RecordDraft
-from habeas.service import DEFAULT
+from habeas.service import DEFAULT, Service
+from habeas.service.database import Database
 from habeas.service.follower import Follower, Snapshot
 from service.harness import ADMIN, Rig, make_rig
 
@@ -108,3 +111,24 @@ def test_a_new_follower_starts_from_the_whole_log(rig: Rig) -> None:
     fresh = Follower(rig.service.ledger)
     assert fresh.current().size == rig.service.ledger.size()
     assert fresh.current().case == rig.service.snapshot().case
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_notify_wakes_the_follower_before_its_poll(
+        postgres_url: str, tmp_path: Path) -> None:
+    """The writer NOTIFYs after its commit; the other process's watcher, polling only every
+    30 s, folds the write within a second all the same."""
+    writer = make_rig(postgres_url, key_path=str(tmp_path / "signing.key"))
+    reader = Service(Ledger.open(postgres_url, key_path=str(tmp_path / "signing.key")),
+                     Database(postgres_url))
+    watcher = reader.watcher(poll=30)
+    watcher.start()
+    try:
+        time.sleep(0.3)  # the watcher's first catch-up, then it LISTENs
+        writer.service.add(ADMIN, "events", {**DEPARTED, "id": "gxa6122.departed.notified"})
+        deadline = time.monotonic() + 1
+        while "gxa6122.departed.notified" not in reader.snapshot().case.events:
+            assert time.monotonic() < deadline, "the NOTIFY did not wake the follower"
+            time.sleep(0.02)
+    finally:
+        watcher.stop()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -177,7 +178,8 @@ class Watcher:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        listen = _listener(self._follower.ledger.store.url)
+        log = logging.getLogger("habeas.follower")
+        listener = _Listener.open(self._follower.ledger.store.url)
         try:
             while not self._stop.is_set():
                 try:
@@ -186,32 +188,55 @@ class Watcher:
                     if after.size != before:
                         self._on_advance(after)
                 except Exception:  # a bad read must not stop following for good
-                    logging.getLogger("habeas.follower").exception("following the log failed")
-                listen(self._poll) if listen else self._stop.wait(self._poll)
+                    log.exception("following the log failed")
+                if listener is None:
+                    self._stop.wait(self._poll)
+                    continue
+                try:
+                    listener.wait(self._poll, self._stop)
+                except Exception:
+                    log.warning("lost the LISTEN connection; polling the log from now on")
+                    listener.close()
+                    listener = None
         finally:
-            if listen:
-                listen(-1)
+            if listener is not None:
+                listener.close()
 
 
-def _listener(url: str) -> Callable[[float], None] | None:
-    """A function that waits up to ``timeout`` seconds for a NOTIFY on ``CHANNEL`` (a
-    negative timeout closes it), or ``None`` when the ledger is not on PostgreSQL."""
-    if not url.startswith(("postgresql://", "postgres://")):
-        return None
-    import psycopg
+class _Listener:
+    """A PostgreSQL connection LISTENing on ``CHANNEL``."""
 
-    try:
-        conn = psycopg.connect(url, autocommit=True)
-        conn.execute(f"LISTEN {CHANNEL}")
-    except psycopg.Error:
-        logging.getLogger("habeas.follower").warning("LISTEN failed; polling the log")
-        return None
+    #: The longest one wait blocks, so that stopping the watcher is prompt.
+    SLICE = 0.5
 
-    def wait(timeout: float) -> None:
-        if timeout < 0:
-            conn.close()
-            return
-        for _ in conn.notifies(timeout=timeout, stop_after=1):
-            pass
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
 
-    return wait
+    @classmethod
+    def open(cls, url: str) -> _Listener | None:
+        """A listener, or ``None`` when the ledger is not on PostgreSQL (or LISTEN fails,
+        and the poll alone keeps the follower up)."""
+        if not url.startswith(("postgresql://", "postgres://")):
+            return None
+        import psycopg
+
+        try:
+            conn = psycopg.connect(url, autocommit=True)
+            conn.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error:
+            logging.getLogger("habeas.follower").warning("LISTEN failed; polling the log")
+            return None
+        return cls(conn)
+
+    def wait(self, timeout: float, stop: threading.Event) -> None:
+        """Until a NOTIFY arrives, ``timeout`` seconds pass, or ``stop`` is set."""
+        deadline = time.monotonic() + timeout
+        while not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            for _ in self._conn.notifies(timeout=min(left, self.SLICE), stop_after=1):
+                return
+
+    def close(self) -> None:
+        self._conn.close()
