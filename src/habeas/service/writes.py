@@ -17,7 +17,7 @@ from typing import Any
 
 from habeas.bundle import parse_bundle
 from habeas.bundle.records import import_case
-from habeas.domain import SECTIONS
+from habeas.domain import SECTIONS, Entity
 from habeas.errors import IntegrityError, NotFoundError, Problem, ValidationError
 from habeas.law import Action, Interpretation
 from habeas.ledger import Ledger, Record, RecordDraft
@@ -95,21 +95,8 @@ class Writes:
                 logged = self._logged_answer(section, scoped_key)
                 if logged is not None:
                     return logged
-            for _ in range(RETRIES):
-                before = self.follower.catch_up()
-                obj = entry.validate(before.case, section, payload)
-                if section == "orders":
-                    self.outbox.expect_parties(obj.id, parties)
-                try:
-                    records = self.ledger.append(
-                        entry.drafts(obj, section, principal.name, scoped_key),
-                        expected_size=before.size)
-                    break
-                except IntegrityError:
-                    if self.ledger.size() == before.size:
-                        raise  # not a race: a real conflict
-            else:
-                raise IntegrityError("the log kept growing under this write; try again")
+            obj, records = self._validated_append(principal, section, payload, scoped_key,
+                                                  parties)
             snapshot = self.appended(records)
             answer = {"id": obj.id, "kind": SECTIONS[section][0],
                       "records": [r.to_json() for r in records]}
@@ -118,6 +105,35 @@ class Writes:
                                 (scoped_key, json.dumps(answer), iso(self.clock.now())))
             self.outbox.drain(snapshot)
         return answer
+
+    def _validated_append(self, principal: Principal, section: str,
+                          payload: Mapping[str, Any], scoped_key: str | None,
+                          parties: list[str]) -> tuple[Entity, list[Record]]:
+        """Validate against the latest case and append against the size validated on. When
+        the log grew in between: if only records that are not case objects landed (guard
+        receipts, which never wait for a write), the validation still holds and the append
+        is simply made again; if the case changed (another process), it is validated again."""
+        validations = 0
+        before = self.follower.catch_up()
+        while True:
+            obj = entry.validate(before.case, section, payload)
+            validations += 1
+            if section == "orders":
+                self.outbox.expect_parties(obj.id, parties)
+            drafts = entry.drafts(obj, section, principal.name, scoped_key)
+            while True:
+                try:
+                    return obj, self.ledger.append(drafts, expected_size=before.size)
+                except IntegrityError:
+                    grown = self.follower.catch_up()
+                    if grown.size == before.size:
+                        raise  # not a race: a real conflict
+                    same_case = grown.case is before.case
+                    before = grown
+                    if not same_case:
+                        break
+            if validations >= RETRIES:
+                raise IntegrityError("the case kept changing under this write; try again")
 
     def _logged_answer(self, section: str, scoped_key: str) -> dict[str, Any] | None:
         """The answer to a request whose records reached the ledger but whose answer was
