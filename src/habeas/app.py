@@ -24,7 +24,7 @@ from habeas.errors import Problem
 from habeas.routing import route_permission
 from habeas.service import Service
 from habeas.service.alerts import Worker
-from habeas.service.follower import Watcher
+from habeas.service.background import Background
 from habeas.web import pages
 from habeas.web.render import page
 from habeas.web.session import Forbidden, LoginRequired
@@ -46,7 +46,7 @@ def create_app(service: Service, *, worker: bool = False, worker_interval: float
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        threads: list[Watcher | Worker] = [service.watcher(), Worker(
+        threads: list[Background] = [service.watcher(), Worker(
             service.tick, worker_interval)] if worker else []
         for thread in threads:
             thread.start()

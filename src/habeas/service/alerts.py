@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 
 from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.service.access import Principal
+from habeas.service.background import Background
 from habeas.service.clock import Clock, iso
 from habeas.service.database import Database
 from habeas.service.webhooks import SIGNATURE_HEADER, Transport, refuse_target, sign
@@ -218,21 +218,13 @@ class Alerts:
                         (attempt, status, code, error, iso(now + backoff(attempt)), dlv_id))
 
 
-class Worker:
+class Worker(Background):
     """The background thread of the server process: delivers and escalates every few seconds."""
 
     def __init__(self, tick: Callable[[], None], interval: float = 2.0) -> None:
+        super().__init__("habeas-worker")
         self._tick = tick
         self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="habeas-worker", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):

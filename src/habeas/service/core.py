@@ -58,7 +58,7 @@ class Service:
         self.parties = parties
         self.follower = Follower(ledger)
         self.views = Views(self.follower, ledger, self.alerts, self.obligations, self.clock)
-        self.outbox = Outbox(db, self.follower, self.views, self.alerts, self.obligations,
+        self.outbox = Outbox(db, self.follower, self.alerts, self.obligations,
                              self.clock, parties)
         self.writes = Writes(ledger, db, self.follower, self.views, self.outbox,
                              self.obligations, self.clock)
@@ -172,8 +172,12 @@ class Service:
         return self.lens(principal).redact(self.ledger.get(seq).to_json())
 
     def export(self, principal: Principal) -> dict[str, Any]:
-        """The case as a bundle, with the checkpoint and every record's inclusion proof."""
-        return self.lens(principal).redact(export_bundle(self.ledger))
+        """The case as a bundle, with the checkpoint and every record's inclusion proof;
+        made once per state of the case (a proof per object is the costly part; records
+        that are not case objects, as receipts, do not change it) by whoever asks first,
+        without holding anything another request needs."""
+        lens = self.lens(principal)
+        return lens.redact(lens.snapshot.answer("export", lambda: export_bundle(self.ledger)))
 
     def bundle_schema(self, principal: Principal) -> dict[str, Any]:
         """The bundle's JSON Schema; its examples come from a real case, so it leaves

@@ -31,6 +31,7 @@ from habeas.bundle.records import CASE_KIND, case_from_records
 from habeas.domain import KIND_TO_SECTION, SECTIONS, Case, Entity, RecordRef
 from habeas.law import Engine
 from habeas.ledger import Ledger, Record
+from habeas.service.background import Background
 
 #: The channel a writer notifies after each append (PostgreSQL); the payload is the new size.
 CHANNEL = "habeas_log"
@@ -158,24 +159,16 @@ def _extend(case: Case, records: Sequence[Record]) -> Case | None:
     return None if extended.problems() else extended
 
 
-class Watcher:
+class Watcher(Background):
     """A thread that keeps a follower up with the log: on PostgreSQL it LISTENs for the
     writers' NOTIFY and polls as a fallback; on SQLite it polls the log's size."""
 
     def __init__(self, follower: Follower, on_advance: Callable[[Snapshot], None],
                  *, poll: float = POLL_SECONDS) -> None:
+        super().__init__("habeas-follower")
         self._follower = follower
         self._on_advance = on_advance
         self._poll = poll
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="habeas-follower", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
 
     def _run(self) -> None:
         log = logging.getLogger("habeas.follower")

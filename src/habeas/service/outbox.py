@@ -22,7 +22,7 @@ from habeas.service.clock import Clock
 from habeas.service.database import Database
 from habeas.service.follower import Follower, Snapshot
 from habeas.service.obligations import Obligation, Obligations
-from habeas.service.views import DEFAULT, Views, entity_json
+from habeas.service.views import DEFAULT, entity_json, whole_audit
 
 #: How early an open obligation is announced as coming due.
 DUE_SOON = timedelta(days=1)
@@ -31,11 +31,10 @@ DUE_SOON = timedelta(days=1)
 class Outbox:
     """Raises the alerts of the log's records, its findings, and its duties falling due."""
 
-    def __init__(self, db: Database, follower: Follower, views: Views, alerts: Alerts,
+    def __init__(self, db: Database, follower: Follower, alerts: Alerts,
                  obligations: Obligations, clock: Clock, parties: tuple[str, ...]) -> None:
         self.db = db
         self.follower = follower
-        self.views = views
         self.alerts = alerts
         self.obligations = obligations
         self.clock = clock
@@ -109,9 +108,7 @@ class Outbox:
         and only when the log has grown (it is cached per size): a large record makes it
         slow."""
         snap = self.follower.current()
-        self.views.warm(snap)
-        audit = snap.answer(("audit", DEFAULT), lambda: snap.engine.audit(
-            interpretation=DEFAULT).to_json())
+        audit = whole_audit(snap, DEFAULT)
         if snap.size != self._audited_size:
             for finding in audit["findings"]:
                 self.alerts.once(f"finding:{finding['id']}", "finding", finding["people"],

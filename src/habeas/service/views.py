@@ -240,10 +240,8 @@ class Views:
     def _audit(self, lens: Lens, reading: Interpretation, as_of: datetime | None = None
                ) -> dict[str, Any]:
         snap = lens.snapshot
-        result: dict[str, Any] = snap.answer(
-            ("audit", reading), lambda: snap.engine.audit(interpretation=reading).to_json()
-        ) if as_of is None else snap.engine.audit(as_of=as_of,
-                                                  interpretation=reading).to_json()
+        result = whole_audit(snap, reading) if as_of is None else snap.engine.audit(
+            as_of=as_of, interpretation=reading).to_json()
         if not lens.scoped:
             return result
         theirs = {mid for mid, m in snap.case.movements.items() if lens.sees("movements", m)}
@@ -264,10 +262,14 @@ class Views:
                                          if lens.sees_people(r["people"])]}
         return lens.redact(matrix)
 
-    def warm(self, snapshot: Snapshot) -> None:
-        """Compute the answers every page asks for, off the request path, once per size."""
-        snapshot.answer(("audit", DEFAULT), lambda: snapshot.engine.audit(
-            interpretation=DEFAULT).to_json())
+
+
+def whole_audit(snapshot: Snapshot, reading: Interpretation) -> dict[str, Any]:
+    """The audit of the whole case under ``reading``, computed once per snapshot: every
+    page asks for it, the worker first (off the request path)."""
+    found: dict[str, Any] = snapshot.answer(
+        ("audit", reading), lambda: snapshot.engine.audit(interpretation=reading).to_json())
+    return found
 
 
 def stats(snapshot: Snapshot) -> dict[str, Any]:
