@@ -107,11 +107,12 @@ class Lens:
 
         def walk(item: Any) -> Any:
             if isinstance(item, Mapping):
-                return {k: walk(v) for k, v in item.items() if k not in hidden}
+                return {walk(k): walk(v) for k, v in item.items() if k not in hidden}
             if isinstance(item, list | tuple):
                 return [walk(v) for v in item if not (isinstance(v, str) and v in hidden)]
-            if isinstance(item, str) and pattern is not None:
-                return REDACTED if item in hidden else pattern.sub(REDACTED, item)
+            if isinstance(item, str):
+                return REDACTED if item in hidden else (
+                    pattern.sub(REDACTED, item) if pattern is not None else item)
             return item
 
         redacted: T = walk(value)
