@@ -53,6 +53,9 @@ class TokenIn(Strict):
     role: Literal["admin", "operator", "clerk", "counsel", "monitor", "public"]
     name: Name | None = None
     people: list[PersonId] = Field(default=[], max_length=1000)
+    party: Name | None = Field(None, description="whom the token acts for (an agency, a "
+                               "court, an organisation): only its tokens acknowledge orders "
+                               "on its behalf")
 
 
 class CheckIn(Strict):

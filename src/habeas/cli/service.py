@@ -25,6 +25,8 @@ LocalHooksOption = Annotated[bool, typer.Option(
 #: The flagship case, shipped in the package: an installed copy has no repository checkout.
 FLAGSHIP = "data/jgg-2025-03-15.yaml"
 DEMO_CLIENT = "abrego-garcia"
+#: The demo operator acts for the agency that must acknowledge new orders.
+DEMO_AGENCY = "U.S. Immigration and Customs Enforcement"
 
 token_app = typer.Typer(help="API tokens: create (shown once), list, revoke.",
                         no_args_is_help=True)
@@ -72,8 +74,11 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
     typer.echo(f"Open http://{host}:{port}/ and sign in with one of these tokens:\n")
     for role in Role:
         people = (DEMO_CLIENT,) if role is Role.counsel else ()
-        _, secret = service.create_token(role.value, name=f"demo {role.value}", people=people)
-        scope = f" (client: {DEMO_CLIENT})" if people else ""
+        party = DEMO_AGENCY if role is Role.operator else None
+        _, secret = service.create_token(role.value, name=f"demo {role.value}", people=people,
+                                         party=party)
+        scope = f" (client: {DEMO_CLIENT})" if people else f" (acts for {party})" if party \
+            else ""
         typer.echo(f"  {role.value:<9} {secret}{scope}")
     typer.echo("")
     _run(service, host, port)
@@ -101,18 +106,22 @@ def token_create(
     person: Annotated[list[str] | None, typer.Option(
         "--person", help="A client's person id (counsel; repeat for several).")] = None,
     name: Annotated[str, typer.Option(help="Who holds the token, for the audit trail.")] = "",
+    party: Annotated[str | None, typer.Option(
+        help="The party the token acts for (an agency, a court, an organisation): only its "
+             "tokens acknowledge orders on its behalf.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create a token; its secret is printed once and stored only as a hash.
 
-    Example: habeas token create --role counsel --person abrego-garcia --name "CASA counsel"
+    Example: habeas token create --role operator --party "U.S. Immigration and Customs
+    Enforcement" --name "ICE duty officer"
     """
     from datetime import UTC, datetime
 
     accounts = _accounts(db)
     info, secret = accounts.create_token(role, name=name, people=tuple(person or ()),
-                                         now=datetime.now(UTC))
+                                         party=party, now=datetime.now(UTC))
     if as_json:
         typer.echo(json.dumps({**info.to_json(), "token": secret}))
         return
@@ -135,7 +144,8 @@ def token_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     for t in tokens:
         state = f"revoked {t.revoked_at}" if t.revoked_at else "active"
         people = f"  people: {', '.join(t.people)}" if t.people else ""
-        typer.echo(f"{t.id}  {t.role.value:<9} {t.name}  ({state}){people}")
+        party = f"  for: {t.party}" if t.party else ""
+        typer.echo(f"{t.id}  {t.role.value:<9} {t.name}  ({state}){people}{party}")
 
 
 @token_app.command("revoke")

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from habeas.errors import NotFoundError, Problem, ValidationError
-from habeas.service.access import Principal
+from habeas.service.access import Principal, Role
 from habeas.service.clock import Clock, iso
 from habeas.service.database import Database
 from habeas.service.webhooks import SIGNATURE_HEADER, Transport, refuse_target, sign
@@ -87,11 +87,14 @@ class Alerts:
         return {"id": sub_id, "url": url, "topics": chosen, "people": wanted, "secret": secret}
 
     def subscriptions(self, principal: Principal) -> list[dict[str, Any]]:
+        """The subscriptions the principal made; an admin sees every one (with its token)."""
         rows = self.db.execute("SELECT id, url, topics, people, created_at, token_id "
                                "FROM svc_subscriptions WHERE active = 1 ORDER BY created_at")
+        everyone = principal.role is Role.admin
         return [{"id": r[0], "url": r[1], "topics": json.loads(r[2]),
-                 "people": json.loads(r[3]), "created_at": r[4]}
-                for r in rows if not principal.scoped or r[5] == principal.token_id]
+                 "people": json.loads(r[3]), "created_at": r[4],
+                 **({"token": r[5]} if everyone else {})}
+                for r in rows if everyone or r[5] == principal.token_id]
 
     def unsubscribe(self, principal: Principal, sub_id: str) -> None:
         mine = [s for s in self.subscriptions(principal) if s["id"] == sub_id]
@@ -162,7 +165,8 @@ class Alerts:
             "a.summary, a.payload FROM svc_deliveries d "
             "JOIN svc_subscriptions s ON s.id = d.subscription_id "
             "JOIN svc_alerts a ON a.id = d.alert_id "
-            "WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at LIMIT 100",
+            "WHERE d.status = 'pending' AND d.next_at <= ? AND s.active = 1 "
+            "ORDER BY d.next_at LIMIT 100",
             (iso(now),))
         for dlv_id, attempts, url, secret, *alert_row in due:
             alert = Alert(alert_row[0], alert_row[1], alert_row[2], tuple(json.loads(alert_row[3])),

@@ -318,9 +318,10 @@ class Service:
         return [o.to_json() for o in self.obligations.select()
                 if o.order in orders and self.visible(principal, "orders", orders[o.order])]
 
-    def create_token(self, role: str, *, name: str = "", people: tuple[str, ...] = ()
-                     ) -> tuple[TokenInfo, str]:
-        return self.accounts.create_token(role, name=name, people=people, now=self.clock.now())
+    def create_token(self, role: str, *, name: str = "", people: tuple[str, ...] = (),
+                     party: str | None = None) -> tuple[TokenInfo, str]:
+        return self.accounts.create_token(role, name=name, people=people, party=party,
+                                          now=self.clock.now())
 
     @staticmethod
     def bundle_schema() -> dict[str, Any]:
@@ -446,7 +447,8 @@ class Service:
             answer = {"id": obj.id, "kind": SECTIONS[section][0],
                       "records": [r.to_json() for r in records]}
             if scoped_key:
-                self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
+                self.db.execute("INSERT INTO svc_requests (key, response, created_at) "
+                                "VALUES (?, ?, ?)",
                                 (scoped_key, json.dumps(answer), iso(self.clock.now())))
             self._drain({record.seq: parties for record in records})
         return answer
@@ -462,7 +464,8 @@ class Service:
         record = Record.from_leaf(row.body, row.leaf_hash)
         answer = {"id": record.payload["id"], "kind": SECTIONS[section][0],
                   "records": [record.to_json()]}
-        self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
+        self.db.execute("INSERT INTO svc_requests (key, response, created_at) "
+                                "VALUES (?, ?, ?)",
                         (scoped_key, json.dumps(answer), iso(self.clock.now())))
         return answer
 
@@ -487,6 +490,9 @@ class Service:
         order = self.case().orders.get(obligation.order)
         if order is None or not self.visible(principal, "orders", order):
             raise NotFoundError(f"no obligation {obligation_id!r}")
+        if not principal.acts_for(obligation.party):
+            raise PermissionError(f"only a token acting for {obligation.party} may acknowledge "
+                                  "this order on its behalf")
         if not obligation.open:
             return obligation.to_json()
         now = self.clock.now()

@@ -44,6 +44,11 @@ CREATE TABLE IF NOT EXISTS svc_obligations (
     UNIQUE (order_id, party));
 CREATE TABLE IF NOT EXISTS svc_outbox (name TEXT PRIMARY KEY, next_seq INTEGER NOT NULL)
 """
+#: Columns added after their table first shipped: added in place to an older database.
+ADDED_COLUMNS = (
+    ("svc_tokens", "party", "TEXT"),            # whom a token acts for
+    ("svc_requests", "fingerprint", "TEXT"),    # what an idempotent request asked for
+)
 
 
 class Database:
@@ -68,6 +73,14 @@ class Database:
             raise ConfigError(f"--db: {url!r}: {error}") from None
         for statement in SCHEMA.split(";"):
             self.execute(statement)
+        for table, column, kind in ADDED_COLUMNS:
+            try:
+                self.execute(f"SELECT {column} FROM {table} WHERE 1 = 0")
+            except OperationalError:
+                try:
+                    self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                except OperationalError:  # another process added it first
+                    self.execute(f"SELECT {column} FROM {table} WHERE 1 = 0")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run one statement; ``?`` placeholders work on both backends."""
