@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 import habeas
 from habeas.api import errors
 from habeas.api.auth import route_permission
-from habeas.api.middleware import BodyLimit, SecurityHeaders
+from habeas.api.middleware import BodyLimit, SecurityHeaders, StrictJson
 from habeas.api.routes import alerts, cases, law, meta, tokens, writes
 from habeas.errors import Problem
 from habeas.service import Service
@@ -58,6 +58,7 @@ def create_app(service: Service, *, worker: bool = False, worker_interval: float
     app.mount("/static", StaticFiles(packages=[("habeas.web", "static")]), name="static")
     errors.install(app)
     _install_page_errors(app)
+    app.add_middleware(StrictJson)  # innermost: reads a body BodyLimit has counted
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     return app

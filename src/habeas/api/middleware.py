@@ -1,8 +1,15 @@
-"""What every response carries and every request is held to: security headers, a body limit."""
+"""What every response carries and every request is held to: security headers, a body limit,
+plain JSON."""
 
 from __future__ import annotations
 
+import logging
+
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from habeas.api import strictjson
+from habeas.api.errors import problem_response
 
 #: A case bundle is kilobytes; a few megabytes leaves room without inviting a memory attack.
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -30,9 +37,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         tls = scope.get("scheme") == "https"
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.decode().lower() not in SECURITY_HEADERS]
                 headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
@@ -41,7 +51,15 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # A bug, not the caller's mistake: logged here, and answered with the headers
+            # (the framework's own 500 would go out without them).
+            logging.getLogger("habeas.api").exception("unhandled error")
+            if started:
+                raise
+            await problem_response(500, "internal error")(scope, receive, send_with_headers)
 
 
 class BodyLimit:
@@ -76,8 +94,52 @@ class BodyLimit:
             await _too_large(send, self.limit)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised from the body stream: an ``HTTPException``, so that the framework's body
+    parser passes it on as a 413 instead of calling it a malformed body (400)."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+
+
+class StrictJson:
+    """Refuses a JSON body holding NaN, Infinity, 1e999, a 21-digit integer or a lone
+    surrogate (422, naming each path) before any route reads it (``strictjson``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = dict(scope.get("headers", [])).get(b"content-type", b"").split(b";")[0].strip()
+        if scope["type"] != "http" or not (kind == b"application/json"
+                                           or kind.endswith(b"+json")):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        found = strictjson.problems(body)
+        if found:
+            await problem_response(422, "the body is not plain JSON", found)(
+                scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
 
 async def _too_large(send: Send, limit: int) -> None:

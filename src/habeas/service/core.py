@@ -9,7 +9,6 @@ person who is not its client, whichever shell asks.
 from __future__ import annotations
 
 import dataclasses
-import json
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from habeas.service.accounts import Accounts, TokenInfo
 from habeas.service.alerts import Alerts
 from habeas.service.clock import Clock, SystemClock, iso
 from habeas.service.database import Database
+from habeas.service.idempotency import Requests, fingerprint
 from habeas.service.obligations import DEFAULT_ESCALATION, Obligation, Obligations
 from habeas.service.webhooks import HttpTransport, Transport
 
@@ -85,6 +85,7 @@ class Service:
         self.clock = clock or SystemClock()
         self.transport = transport or HttpTransport()
         self.accounts = Accounts(db)
+        self.requests = Requests(db)
         self.alerts = Alerts(db, self.clock, local_webhooks=local_webhooks)
         self.obligations = Obligations(db, escalation)
         self.parties = parties
@@ -413,11 +414,13 @@ class Service:
     # --- writes ------------------------------------------------------------------------
 
     def add(self, principal: Principal, section: str, payload: Mapping[str, Any], *,
-            idempotency_key: str | None = None, parties: Iterable[str] = ()) -> dict[str, Any]:
+            idempotency_key: str | None = None, parties: Iterable[str] = (),
+            context: str = "") -> dict[str, Any]:
         """Validate one object against the case, append it, then alert and open notices.
 
         A request repeated with the same ``idempotency_key`` (per token) gets the first
-        answer again and appends nothing, as HTTP clients that retry expect.
+        answer again and appends nothing, as HTTP clients that retry expect; the same key
+        with other content (or another ``context``: the rest of a batch) is a conflict.
         """
         permission = _WRITE_PERMISSION.get(section)
         if permission is None:
@@ -425,19 +428,20 @@ class Service:
                                           + ", ".join(_WRITE_PERMISSION)))
         if not principal.may(permission):
             raise PermissionError(f"a {principal.role} token may not add {section}")
-        return self._append(principal, section, payload, idempotency_key, list(parties))
+        return self._append(principal, section, payload, idempotency_key, list(parties),
+                            fingerprint(section, payload, list(parties), context))
 
     def _append(self, principal: Principal, section: str, payload: Mapping[str, Any],
-                idempotency_key: str | None, parties: list[str]) -> dict[str, Any]:
+                idempotency_key: str | None, parties: list[str], asked: str
+                ) -> dict[str, Any]:
+        """``asked`` fingerprints the request, for telling a retry from a reused key."""
         scoped_key = f"{principal.token_id}:{idempotency_key}" if idempotency_key else None
         with self._lock:
             if scoped_key:
-                answered = self.db.execute("SELECT response FROM svc_requests WHERE key = ?",
-                                           (scoped_key,))
-                if answered:
-                    replay: dict[str, Any] = json.loads(answered[0][0])
+                replay = self.requests.replay(scoped_key, asked, shown=str(idempotency_key))
+                if replay is not None:
                     return replay
-                logged = self._logged_answer(section, scoped_key)
+                logged = self._logged_answer(section, scoped_key, asked)
                 if logged is not None:
                     return logged
             before = self._current()
@@ -447,13 +451,12 @@ class Service:
             answer = {"id": obj.id, "kind": SECTIONS[section][0],
                       "records": [r.to_json() for r in records]}
             if scoped_key:
-                self.db.execute("INSERT INTO svc_requests (key, response, created_at) "
-                                "VALUES (?, ?, ?)",
-                                (scoped_key, json.dumps(answer), iso(self.clock.now())))
+                self.requests.remember(scoped_key, asked, answer, iso(self.clock.now()))
             self._drain({record.seq: parties for record in records})
         return answer
 
-    def _logged_answer(self, section: str, scoped_key: str) -> dict[str, Any] | None:
+    def _logged_answer(self, section: str, scoped_key: str, asked: str
+                       ) -> dict[str, Any] | None:
         """The answer to a request whose records reached the ledger but whose answer was
         never stored (the server died in between), rebuilt from the records and stored, so
         that the client's retry is answered instead of refused as a duplicate."""
@@ -464,9 +467,7 @@ class Service:
         record = Record.from_leaf(row.body, row.leaf_hash)
         answer = {"id": record.payload["id"], "kind": SECTIONS[section][0],
                   "records": [record.to_json()]}
-        self.db.execute("INSERT INTO svc_requests (key, response, created_at) "
-                                "VALUES (?, ?, ?)",
-                        (scoped_key, json.dumps(answer), iso(self.clock.now())))
+        self.requests.remember(scoped_key, asked, answer, iso(self.clock.now()))
         return answer
 
     def import_bundle(self, principal: Principal, text: str) -> dict[str, Any]:
@@ -499,7 +500,7 @@ class Service:
         added = self._append(principal, "notices", {
             "order": obligation.order, "party": obligation.party, "at": iso(now),
             "how": f"acknowledged in Habeas by {principal.name} ({principal.role})"},
-            f"ack:{obligation.id}", [])
+            f"ack:{obligation.id}", [], fingerprint("ack", obligation.id))  # "at" is now
         seq = added["records"][-1]["seq"] if added["records"] else -1
         return self.obligations.acknowledge(obligation_id, int(seq), now).to_json()
 

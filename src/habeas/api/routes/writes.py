@@ -11,6 +11,7 @@ from habeas.api.auth import Svc, Who, needs
 from habeas.api.models import OrderIn, Payload, RecordsIn
 from habeas.domain import KIND_TO_SECTION
 from habeas.service import Permission
+from habeas.service.idempotency import fingerprint
 
 router = APIRouter(prefix="/api", tags=["write"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -45,8 +46,9 @@ def add_notice(payload: Annotated[Payload, Body()], svc: Svc, who: Who,
 def add_records(body: RecordsIn, svc: Svc, who: Who,
                 key: IdempotencyKey = None) -> list[dict[str, Any]]:
     """Append case objects of any kind, one record each (admin)."""
+    batch = fingerprint(body.model_dump())  # a key reused with more records is a conflict
     return [svc.add(who, KIND_TO_SECTION[item.kind], item.payload,
-                    idempotency_key=f"{key}:{i}" if key else None)
+                    idempotency_key=f"{key}:{i}" if key else None, context=batch)
             for i, item in enumerate(body.records)]
 
 
