@@ -7,6 +7,7 @@ authorisation-matrix test is generated from the same table.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -14,6 +15,7 @@ from fastapi.routing import APIRoute
 
 from habeas.service import Permission, Principal, Service
 from habeas.service.access import ANONYMOUS
+from habeas.web.ratelimit import RequestLimiter
 
 PERMISSION_KEY = "x-permission"
 
@@ -53,6 +55,11 @@ def authorize(request: Request, svc: Annotated[Service, Depends(service)]) -> Pr
     if principal is None:
         raise HTTPException(401, "a valid API token is required (Authorization: Bearer ...)",
                             headers={"WWW-Authenticate": "Bearer"})
+    limiter: RequestLimiter | None = getattr(request.app.state, "api_limiter", None)
+    wait = limiter.take(principal.token_id) if limiter else 0.0
+    if wait:
+        raise HTTPException(429, "too many requests with this token; slow down",
+                            headers={"Retry-After": str(math.ceil(wait))})
     if not principal.may(permission):
         raise HTTPException(403, f"a {principal.role} token may not {permission.value}")
     return principal

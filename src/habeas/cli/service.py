@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from habeas.cli.common import DbOption, JsonOption, resolve_db
+from habeas.web.ratelimit import API_BURST, API_RATE
 
 if TYPE_CHECKING:
     from habeas.service import Service
@@ -22,6 +23,22 @@ KeyOption = Annotated[str | None, typer.Option("--key", help="Signing key file (
                                                "beside a SQLite ledger, or $HABEAS_KEY).")]
 LocalHooksOption = Annotated[bool, typer.Option(
     "--local-webhooks", help="Allow webhooks to http:// and private addresses (testing only).")]
+ForwardedOption = Annotated[str | None, typer.Option(
+    "--forwarded-allow-ips", help="Comma-separated addresses (or networks) of the TLS proxy in "
+    "front: its X-Forwarded-For/-Proto are believed, so cookies are Secure, HSTS is sent and "
+    "limits key on the real client.")]
+RateOption = Annotated[float, typer.Option(
+    "--rate-limit", min=0, help=f"API calls per second per token, with bursts of {API_BURST} "
+    "(0: no limit).")]
+#: uvicorn's own loggers, and the app's access log (by route: habeas.api.middleware).
+LOG_CONFIG = {
+    "version": 1, "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s: %(name)s: %(message)s"}},
+    "handlers": {"err": {"class": "logging.StreamHandler", "formatter": "plain",
+                         "stream": "ext://sys.stderr"}},
+    "loggers": {"uvicorn": {"handlers": ["err"], "level": "INFO"},
+                "habeas": {"handlers": ["err"], "level": "INFO"}},
+}
 #: The flagship case, shipped in the package: an installed copy has no repository checkout.
 FLAGSHIP = "data/jgg-2025-03-15.yaml"
 DEMO_CLIENT = "abrego-garcia"
@@ -40,14 +57,18 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000,
-          key: KeyOption = None, local_webhooks: LocalHooksOption = False) -> None:
+          key: KeyOption = None, local_webhooks: LocalHooksOption = False,
+          forwarded_allow_ips: ForwardedOption = None, rate_limit: RateOption = API_RATE
+          ) -> None:
     """Serve the HTTP API and the web pages over a ledger, delivering alerts as they arise.
 
     Example: habeas serve --db postgresql://habeas@localhost/habeas --port 8000
+    --forwarded-allow-ips 127.0.0.1
     """
     from habeas.service import Service
 
-    _run(Service.open(resolve_db(db), key_path=key, local_webhooks=local_webhooks), host, port)
+    _run(Service.open(resolve_db(db), key_path=key, local_webhooks=local_webhooks), host, port,
+         forwarded_allow_ips, rate_limit)
 
 
 def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
@@ -84,13 +105,18 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
     _run(service, host, port)
 
 
-def _run(service: Service, host: str, port: int) -> None:
+def _run(service: Service, host: str, port: int, forwarded_allow_ips: str | None = None,
+         rate_limit: float = API_RATE) -> None:
     import uvicorn
 
     from habeas.api import create_app
 
-    uvicorn.run(create_app(service, worker=True), host=host, port=port, log_level="info",
-                proxy_headers=False)
+    app = create_app(service, worker=True, forwarded_allow_ips=forwarded_allow_ips,
+                     api_rate=(rate_limit, API_BURST) if rate_limit > 0 else None)
+    # The app logs each request by route (habeas.access): uvicorn's access log prints paths,
+    # and a path can name a person.
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False,
+                access_log=False, log_config=LOG_CONFIG)
 
 
 def _accounts(db: str | None) -> Accounts:

@@ -19,10 +19,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from habeas.errors import NotFoundError, Problem, ValidationError
+from habeas.service import hookkeys
 from habeas.service.access import Principal, Role
 from habeas.service.clock import Clock, iso
 from habeas.service.database import Database
-from habeas.service.webhooks import SIGNATURE_HEADER, Transport, refuse_target, sign
+from habeas.service.webhooks import (
+    SIGNATURE_HEADER,
+    UNDELIVERED,
+    Transport,
+    refuse_target,
+    sign,
+)
 
 TOPICS = ("movement", "order", "obligation", "finding", "notice")
 MAX_ATTEMPTS = 8
@@ -58,10 +65,12 @@ class Alert:
 class Alerts:
     """Subscriptions, alerts and the delivery queue."""
 
-    def __init__(self, db: Database, clock: Clock, *, local_webhooks: bool = False) -> None:
+    def __init__(self, db: Database, clock: Clock, *, local_webhooks: bool = False,
+                 webhook_key: bytes | None = None) -> None:
         self.db = db
         self.clock = clock
         self.local_webhooks = local_webhooks
+        self._key = webhook_key or hookkeys.load_or_create(None)
 
     # --- subscriptions -----------------------------------------------------------------
 
@@ -80,9 +89,10 @@ class Alerts:
             if outside or not wanted:
                 raise ValidationError(Problem("people", outside or wanted,
                                               "counsel subscribes to its own clients only"))
-        sub_id, secret = "sub_" + secrets.token_hex(6), "whsec_" + secrets.token_urlsafe(24)
+        sub_id = "sub_" + secrets.token_hex(6)
+        secret = hookkeys.derive(self._key, sub_id)  # stored: only that it is derived
         self.db.execute("INSERT INTO svc_subscriptions VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-                        (sub_id, principal.token_id, url, secret, json.dumps(chosen),
+                        (sub_id, principal.token_id, url, hookkeys.DERIVED, json.dumps(chosen),
                          json.dumps(wanted), iso(self.clock.now())))
         return {"id": sub_id, "url": url, "topics": chosen, "people": wanted, "secret": secret}
 
@@ -161,16 +171,18 @@ class Alerts:
         """Attempt every delivery that is due; returns how many were attempted."""
         now = self.clock.now()
         due = self.db.execute(
-            "SELECT d.id, d.attempts, s.url, s.secret, a.id, a.at, a.topic, a.people, "
+            "SELECT d.id, d.attempts, s.url, s.secret, s.id, a.id, a.at, a.topic, a.people, "
             "a.summary, a.payload FROM svc_deliveries d "
             "JOIN svc_subscriptions s ON s.id = d.subscription_id "
             "JOIN svc_alerts a ON a.id = d.alert_id "
             "WHERE d.status = 'pending' AND d.next_at <= ? AND s.active = 1 "
             "ORDER BY d.next_at LIMIT 100",
             (iso(now),))
-        for dlv_id, attempts, url, secret, *alert_row in due:
+        for dlv_id, attempts, url, stored, sub_id, *alert_row in due:
             alert = Alert(alert_row[0], alert_row[1], alert_row[2], tuple(json.loads(alert_row[3])),
                           alert_row[4], json.loads(alert_row[5]))
+            # A subscription made before secrets were derived keeps the secret it was given.
+            secret = hookkeys.derive(self._key, sub_id) if stored == hookkeys.DERIVED else stored
             self._attempt(transport, dlv_id, attempts + 1, url, secret, alert, now)
         return len(due)
 
@@ -185,7 +197,8 @@ class Alerts:
         try:
             code = transport.post(url, body, headers)
         except OSError as failure:
-            error = str(failure)[:500]
+            error = UNDELIVERED
+            logging.getLogger("habeas.webhooks").info("delivery %s: %s", dlv_id, failure)
         if code is not None and 200 <= code < 300:
             self.db.execute("UPDATE svc_deliveries SET attempts = ?, status = 'delivered', "
                             "last_code = ?, last_error = NULL, delivered_at = ? WHERE id = ?",

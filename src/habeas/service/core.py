@@ -26,8 +26,8 @@ from habeas.drawings import case_timeline, route_map
 from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.law import Action, Engine, Interpretation, findings_schema
 from habeas.law.certainty import Tri
-from habeas.ledger import Ledger, Record
-from habeas.service import entry, scope, words
+from habeas.ledger import Ledger, Record, keys
+from habeas.service import entry, hookkeys, scope, words
 from habeas.service.access import Permission, Principal
 from habeas.service.accounts import Accounts, TokenInfo
 from habeas.service.alerts import Alerts
@@ -78,15 +78,16 @@ class Service:
     def __init__(self, ledger: Ledger, db: Database, *, clock: Clock | None = None,
                  transport: Transport | None = None,
                  escalation: tuple[timedelta, ...] = DEFAULT_ESCALATION,
-                 parties: tuple[str, ...] = DEFAULT_PARTIES, local_webhooks: bool = False
-                 ) -> None:
+                 parties: tuple[str, ...] = DEFAULT_PARTIES, local_webhooks: bool = False,
+                 webhook_key: bytes | None = None) -> None:
         self.ledger = ledger
         self.db = db
         self.clock = clock or SystemClock()
-        self.transport = transport or HttpTransport()
+        self.transport = transport or HttpTransport(local_allowed=local_webhooks)
         self.accounts = Accounts(db)
         self.requests = Requests(db)
-        self.alerts = Alerts(db, self.clock, local_webhooks=local_webhooks)
+        self.alerts = Alerts(db, self.clock, local_webhooks=local_webhooks,
+                             webhook_key=webhook_key)  # None: a key for this process only
         self.obligations = Obligations(db, escalation)
         self.parties = parties
         self._lock = threading.RLock()
@@ -100,7 +101,8 @@ class Service:
         """The service over the ledger at ``url``, with its operational tables beside it."""
         ledger = Ledger.init(url, key_path) if create else Ledger.open(url, key_path)
         ledger.check_signing_key()  # a 0644 or missing key file stops a server before it starts
-        return cls(ledger, Database(url), **options)
+        hooks = hookkeys.load_or_create(hookkeys.key_path(keys.default_key_path(url, key_path)))
+        return cls(ledger, Database(url), webhook_key=hooks, **options)
 
     # --- the case as it stands ---------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from habeas.errors import ConfigError, IntegrityError, OperationalError
 from habeas.ledger import parse_store_url
+from habeas.ledger.store.sqlite import create_private
 
 Row = tuple[Any, ...]
 
@@ -64,6 +65,7 @@ class Database:
 
                 self._conn: Any = psycopg.connect(url, autocommit=True)
             else:
+                create_private(target)
                 self._conn = sqlite3.connect(target, check_same_thread=False,
                                              isolation_level=None, timeout=30)
                 self._conn.execute("PRAGMA journal_mode=WAL")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Request
+from starlette.concurrency import run_in_threadpool
 
 from habeas.api.auth import Svc, Who, needs
 from habeas.api.models import OrderIn, Payload, RecordsIn
@@ -60,7 +61,11 @@ def add_records(body: RecordsIn, svc: Svc, who: Who,
 async def import_bundle(request: Request, svc: Svc, who: Who) -> dict[str, Any]:
     """Import a case bundle (YAML or JSON); importing it again appends nothing."""
     raw = await request.body()
-    return svc.import_bundle(who, raw.decode("utf-8", errors="replace"))
+    # Parsing and appending a bundle takes seconds: in a worker thread, not on the event
+    # loop, where it would hold up every other request (health checks included) meanwhile.
+    answer: dict[str, Any] = await run_in_threadpool(
+        svc.import_bundle, who, raw.decode("utf-8", errors="replace"))
+    return answer
 
 
 @router.post("/obligations/{obligation_id}/acknowledge", **needs(Permission.acknowledge))
