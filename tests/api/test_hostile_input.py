@@ -239,3 +239,21 @@ def test_a_hostile_value_anywhere_in_a_body_is_a_4xx(target: tuple[str, str, dic
                                  headers={**FUZZ_API.auth(role), **JSON})
     assert reply.status_code < 500, (path, leaf, hostile, reply.text[:300])
     assert reply.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_bug_is_a_500_with_the_security_headers() -> None:
+    """The framework's own 500 went out without the headers; now the outermost middleware
+    answers for it, and the traceback goes only to the log."""
+    from fastapi.testclient import TestClient
+
+    from habeas.api import create_app
+
+    app = create_app(make_rig(flagship=False).service)
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/-/broken", broken)
+    reply = TestClient(app, raise_server_exceptions=False).get("/-/broken")
+    assert reply.json() == {"error": "internal", "message": "internal error", "problems": []}
+    assert refused(reply, 500) == [] and "a bug" not in reply.text
