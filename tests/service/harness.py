@@ -55,7 +55,8 @@ def make_rig(url: str = "memory:", *, key_path: str | None = None, flagship: boo
 def enrol(service: Service, principal: Principal) -> None:
     """A token row for a principal the tests name directly, so that what is sent on its
     behalf (a webhook) is shown as its token may see; no secret opens it."""
-    service.db.execute("INSERT INTO svc_tokens VALUES (?, ?, ?, ?, ?, ?, NULL)",
+    service.db.execute("INSERT INTO svc_tokens (id, name, role, people, hash, created_at, "
+                       "party) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (principal.token_id, principal.name, principal.role.value,
                         json.dumps(sorted(principal.people)), f"unusable:{principal.token_id}",
-                        START.isoformat()))
+                        START.isoformat(), principal.party))

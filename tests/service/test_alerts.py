@@ -114,7 +114,7 @@ def test_a_real_delivery_to_a_receiver_on_localhost(rig: Rig) -> None:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        rig.service.transport = HttpTransport(timeout=5)
+        rig.service.transport = HttpTransport(timeout=5, local_allowed=True)
         rig.service.alerts.local_webhooks = True
         sub = rig.service.alerts.subscribe(
             ADMIN, f"http://127.0.0.1:{server.server_port}/hook", ["movement"], [])

@@ -7,11 +7,13 @@ authorisation-matrix test is generated from the same table.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.routing import APIRoute
 
+from habeas.ratelimit import RequestLimiter
 from habeas.routing import Svc, needs, route_permission, service
 from habeas.service import Permission, Principal, Service
 from habeas.service.access import ANONYMOUS
@@ -39,6 +41,11 @@ def authorize(request: Request, svc: Annotated[Service, Depends(service)]) -> Pr
     if principal is None:
         raise HTTPException(401, "a valid API token is required (Authorization: Bearer ...)",
                             headers={"WWW-Authenticate": "Bearer"})
+    limiter: RequestLimiter | None = getattr(request.app.state, "api_limiter", None)
+    wait = limiter.take(principal.token_id) if limiter else 0.0
+    if wait:
+        raise HTTPException(429, "too many requests with this token; slow down",
+                            headers={"Retry-After": str(math.ceil(wait))})
     if not principal.may(permission):
         raise HTTPException(403, f"a {principal.role} token may not {permission.value}")
     return principal

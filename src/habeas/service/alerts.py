@@ -18,11 +18,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from habeas.errors import NotFoundError, Problem, ValidationError
-from habeas.service.access import Principal
+from habeas.service import hookkeys
+from habeas.service.access import Principal, Role
 from habeas.service.background import Background
 from habeas.service.clock import Clock, iso
 from habeas.service.database import Database
-from habeas.service.webhooks import SIGNATURE_HEADER, Transport, refuse_target, sign
+from habeas.service.webhooks import (
+    SIGNATURE_HEADER,
+    UNDELIVERED,
+    Transport,
+    refuse_target,
+    sign,
+)
 
 TOPICS = ("movement", "order", "obligation", "finding", "notice")
 MAX_ATTEMPTS = 8
@@ -64,10 +71,12 @@ Shown = Callable[[str, "Alert"], dict[str, Any] | None]
 class Alerts:
     """Subscriptions, alerts and the delivery queue."""
 
-    def __init__(self, db: Database, clock: Clock, *, local_webhooks: bool = False) -> None:
+    def __init__(self, db: Database, clock: Clock, *, local_webhooks: bool = False,
+                 webhook_key: bytes | None = None) -> None:
         self.db = db
         self.clock = clock
         self.local_webhooks = local_webhooks
+        self._key = webhook_key or hookkeys.load_or_create(None)
 
     # --- subscriptions -----------------------------------------------------------------
 
@@ -86,18 +95,22 @@ class Alerts:
             if outside or not wanted:
                 raise ValidationError(Problem("people", outside or wanted,
                                               "counsel subscribes to its own clients only"))
-        sub_id, secret = "sub_" + secrets.token_hex(6), "whsec_" + secrets.token_urlsafe(24)
+        sub_id = "sub_" + secrets.token_hex(6)
+        secret = hookkeys.derive(self._key, sub_id)  # stored: only that it is derived
         self.db.execute("INSERT INTO svc_subscriptions VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-                        (sub_id, principal.token_id, url, secret, json.dumps(chosen),
+                        (sub_id, principal.token_id, url, hookkeys.DERIVED, json.dumps(chosen),
                          json.dumps(wanted), iso(self.clock.now())))
         return {"id": sub_id, "url": url, "topics": chosen, "people": wanted, "secret": secret}
 
     def subscriptions(self, principal: Principal) -> list[dict[str, Any]]:
+        """The subscriptions the principal made; an admin sees every one (with its token)."""
         rows = self.db.execute("SELECT id, url, topics, people, created_at, token_id "
                                "FROM svc_subscriptions WHERE active = 1 ORDER BY created_at")
+        everyone = principal.role is Role.admin
         return [{"id": r[0], "url": r[1], "topics": json.loads(r[2]),
-                 "people": json.loads(r[3]), "created_at": r[4]}
-                for r in rows if not principal.scoped or r[5] == principal.token_id]
+                 "people": json.loads(r[3]), "created_at": r[4],
+                 **({"token": r[5]} if everyone else {})}
+                for r in rows if everyone or r[5] == principal.token_id]
 
     def unsubscribe(self, principal: Principal, sub_id: str) -> None:
         mine = [s for s in self.subscriptions(principal) if s["id"] == sub_id]
@@ -172,14 +185,15 @@ class Alerts:
         """
         now = self.clock.now()
         due = self.db.execute(
-            "SELECT d.id, d.attempts, d.next_at, s.url, s.secret, s.token_id, a.id, a.at, "
-            "a.topic, a.people, a.summary, a.payload FROM svc_deliveries d "
+            "SELECT d.id, d.attempts, d.next_at, s.url, s.secret, s.id, s.token_id, a.id, "
+            "a.at, a.topic, a.people, a.summary, a.payload FROM svc_deliveries d "
             "JOIN svc_subscriptions s ON s.id = d.subscription_id "
             "JOIN svc_alerts a ON a.id = d.alert_id "
-            "WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at LIMIT 100",
+            "WHERE d.status = 'pending' AND d.next_at <= ? AND s.active = 1 "
+            "ORDER BY d.next_at LIMIT 100",
             (iso(now),))
         attempted = 0
-        for dlv_id, attempts, next_at, url, secret, token_id, *alert_row in due:
+        for dlv_id, attempts, next_at, url, stored, sub_id, token_id, *alert_row in due:
             if not self.db.execute("UPDATE svc_deliveries SET next_at = ? WHERE id = ? AND "
                                    "status = 'pending' AND next_at = ? RETURNING id",
                                    (iso(now + CLAIM), dlv_id, next_at)):
@@ -191,6 +205,8 @@ class Alerts:
                 self.db.execute("UPDATE svc_deliveries SET status = 'failed', last_error = ? "
                                 "WHERE id = ?", ("the subscription's token is revoked", dlv_id))
                 continue
+            # A subscription made before secrets were derived keeps the secret it was given.
+            secret = hookkeys.derive(self._key, sub_id) if stored == hookkeys.DERIVED else stored
             self._attempt(transport, dlv_id, attempts + 1, url, secret, alert.id, body, now)
             attempted += 1
         return attempted
@@ -206,7 +222,8 @@ class Alerts:
         try:
             code = transport.post(url, body, headers)
         except OSError as failure:
-            error = str(failure)[:500]
+            error = UNDELIVERED
+            logging.getLogger("habeas.webhooks").info("delivery %s: %s", dlv_id, failure)
         if code is not None and 200 <= code < 300:
             self.db.execute("UPDATE svc_deliveries SET attempts = ?, status = 'delivered', "
                             "last_code = ?, last_error = NULL, delivered_at = ? WHERE id = ?",

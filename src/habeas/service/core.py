@@ -18,7 +18,8 @@ from habeas.bundle.exchange import bundle_json_schema, export_bundle
 from habeas.domain import Case, Entity
 from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.law import Engine, Interpretation, findings_schema
-from habeas.ledger import Ledger
+from habeas.ledger import Ledger, keys
+from habeas.service import hookkeys
 from habeas.service.access import Principal, Role
 from habeas.service.accounts import Accounts, TokenInfo
 from habeas.service.alerts import Alert, Alerts
@@ -46,14 +47,15 @@ class Service:
     def __init__(self, ledger: Ledger, db: Database, *, clock: Clock | None = None,
                  transport: Transport | None = None,
                  escalation: tuple[timedelta, ...] = DEFAULT_ESCALATION,
-                 parties: tuple[str, ...] = DEFAULT_PARTIES, local_webhooks: bool = False
-                 ) -> None:
+                 parties: tuple[str, ...] = DEFAULT_PARTIES, local_webhooks: bool = False,
+                 webhook_key: bytes | None = None) -> None:
         self.ledger = ledger
         self.db = db
         self.clock = clock or SystemClock()
-        self.transport = transport or HttpTransport()
+        self.transport = transport or HttpTransport(local_allowed=local_webhooks)
         self.accounts = Accounts(db)
-        self.alerts = Alerts(db, self.clock, local_webhooks=local_webhooks)
+        self.alerts = Alerts(db, self.clock, local_webhooks=local_webhooks,
+                             webhook_key=webhook_key)  # None: a key for this process only
         self.obligations = Obligations(db, escalation)
         self.parties = parties
         self.follower = Follower(ledger)
@@ -69,7 +71,8 @@ class Service:
         """The service over the ledger at ``url``, with its operational tables beside it."""
         ledger = Ledger.init(url, key_path) if create else Ledger.open(url, key_path)
         ledger.check_signing_key()  # a 0644 or missing key file stops a server before it starts
-        return cls(ledger, Database(url), **options)
+        hooks = hookkeys.load_or_create(hookkeys.key_path(keys.default_key_path(url, key_path)))
+        return cls(ledger, Database(url), webhook_key=hooks, **options)
 
     # --- the snapshot -------------------------------------------------------------------
 
@@ -190,9 +193,10 @@ class Service:
     # --- writes (writes.py) -------------------------------------------------------------
 
     def add(self, principal: Principal, section: str, payload: Mapping[str, Any], *,
-            idempotency_key: str | None = None, parties: Iterable[str] = ()) -> dict[str, Any]:
+            idempotency_key: str | None = None, parties: Iterable[str] = (),
+            context: str = "") -> dict[str, Any]:
         return self.writes.add(principal, section, payload, idempotency_key=idempotency_key,
-                               parties=parties)
+                               parties=parties, context=context)
 
     def import_bundle(self, principal: Principal, text: str) -> dict[str, Any]:
         return self.writes.import_bundle(principal, text)
@@ -204,9 +208,10 @@ class Service:
               reading: Interpretation) -> dict[str, Any]:
         return self.writes.check(principal, action, at, reading)
 
-    def create_token(self, role: str, *, name: str = "", people: tuple[str, ...] = ()
-                     ) -> tuple[TokenInfo, str]:
-        return self.accounts.create_token(role, name=name, people=people, now=self.clock.now())
+    def create_token(self, role: str, *, name: str = "", people: tuple[str, ...] = (),
+                     party: str | None = None) -> tuple[TokenInfo, str]:
+        return self.accounts.create_token(role, name=name, people=people, party=party,
+                                          now=self.clock.now())
 
     # --- the worker ---------------------------------------------------------------------
 
@@ -225,5 +230,6 @@ class Service:
         token = next((t for t in self.accounts.list_tokens() if t.id == token_id), None)
         if token is None or token.revoked_at is not None:
             return None
-        principal = Principal(token.id, token.name, Role(token.role), frozenset(token.people))
+        principal = Principal(token.id, token.name, Role(token.role), frozenset(token.people),
+                              token.party)
         return self.lens(principal).redact(alert.to_json())

@@ -9,7 +9,6 @@ their alerts. Writes in this process take turns on one lock; readers never take 
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -26,6 +25,7 @@ from habeas.service.access import Permission, Principal
 from habeas.service.clock import Clock, iso
 from habeas.service.database import Database
 from habeas.service.follower import CHANNEL, Follower, Snapshot
+from habeas.service.idempotency import Requests, fingerprint
 from habeas.service.obligations import Obligations
 from habeas.service.outbox import Outbox
 from habeas.service.views import Views
@@ -58,6 +58,7 @@ class Writes:
         self.outbox = outbox
         self.obligations = obligations
         self.clock = clock
+        self.requests = Requests(db)
         self.lock = threading.RLock()
 
     def appended(self, records: list[Record]) -> Snapshot:
@@ -68,11 +69,13 @@ class Writes:
         return snapshot
 
     def add(self, principal: Principal, section: str, payload: Mapping[str, Any], *,
-            idempotency_key: str | None = None, parties: Iterable[str] = ()) -> dict[str, Any]:
+            idempotency_key: str | None = None, parties: Iterable[str] = (),
+            context: str = "") -> dict[str, Any]:
         """Validate one object against the case, append it, then alert and open notices.
 
         A request repeated with the same ``idempotency_key`` (per token) gets the first
-        answer again and appends nothing, as HTTP clients that retry expect.
+        answer again and appends nothing, as HTTP clients that retry expect; the same key
+        with other content (or another ``context``: the rest of a batch) is a conflict.
         """
         permission = _WRITE_PERMISSION.get(section)
         if permission is None:
@@ -80,19 +83,20 @@ class Writes:
                                           + ", ".join(_WRITE_PERMISSION)))
         if not principal.may(permission):
             raise PermissionError(f"a {principal.role} token may not add {section}")
-        return self._append(principal, section, payload, idempotency_key, list(parties))
+        return self._append(principal, section, payload, idempotency_key, list(parties),
+                            fingerprint(section, payload, list(parties), context))
 
     def _append(self, principal: Principal, section: str, payload: Mapping[str, Any],
-                idempotency_key: str | None, parties: list[str]) -> dict[str, Any]:
+                idempotency_key: str | None, parties: list[str], asked: str
+                ) -> dict[str, Any]:
+        """``asked`` fingerprints the request, for telling a retry from a reused key."""
         scoped_key = f"{principal.token_id}:{idempotency_key}" if idempotency_key else None
         with self.lock:
             if scoped_key:
-                answered = self.db.execute("SELECT response FROM svc_requests WHERE key = ?",
-                                           (scoped_key,))
-                if answered:
-                    replay: dict[str, Any] = json.loads(answered[0][0])
+                replay = self.requests.replay(scoped_key, asked, shown=str(idempotency_key))
+                if replay is not None:
                     return replay
-                logged = self._logged_answer(section, scoped_key)
+                logged = self._logged_answer(section, scoped_key, asked)
                 if logged is not None:
                     return logged
             obj, records = self._validated_append(principal, section, payload, scoped_key,
@@ -101,8 +105,7 @@ class Writes:
             answer = {"id": obj.id, "kind": SECTIONS[section][0],
                       "records": [r.to_json() for r in records]}
             if scoped_key:
-                self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
-                                (scoped_key, json.dumps(answer), iso(self.clock.now())))
+                self.requests.remember(scoped_key, asked, answer, iso(self.clock.now()))
             self.outbox.drain(snapshot)
         return answer
 
@@ -135,7 +138,8 @@ class Writes:
             if validations >= RETRIES:
                 raise IntegrityError("the case kept changing under this write; try again")
 
-    def _logged_answer(self, section: str, scoped_key: str) -> dict[str, Any] | None:
+    def _logged_answer(self, section: str, scoped_key: str, asked: str
+                       ) -> dict[str, Any] | None:
         """The answer to a request whose records reached the ledger but whose answer was
         never stored (the server died in between), rebuilt from the records and stored, so
         that the client's retry is answered instead of refused as a duplicate."""
@@ -146,8 +150,7 @@ class Writes:
         record = Record.from_leaf(row.body, row.leaf_hash)
         answer = {"id": record.payload["id"], "kind": SECTIONS[section][0],
                   "records": [record.to_json()]}
-        self.db.execute("INSERT INTO svc_requests VALUES (?, ?, ?)",
-                        (scoped_key, json.dumps(answer), iso(self.clock.now())))
+        self.requests.remember(scoped_key, asked, answer, iso(self.clock.now()))
         return answer
 
     def import_bundle(self, principal: Principal, text: str) -> dict[str, Any]:
@@ -173,13 +176,16 @@ class Writes:
         order = lens.snapshot.case.orders.get(obligation.order)
         if order is None or not lens.sees("orders", order):
             raise NotFoundError(f"no obligation {obligation_id!r}")
+        if not principal.acts_for(obligation.party):
+            raise PermissionError(f"only a token acting for {obligation.party} may acknowledge "
+                                  "this order on its behalf")
         if not obligation.open:
             return lens.redact(obligation.to_json())
         now = self.clock.now()
         added = self._append(principal, "notices", {
             "order": obligation.order, "party": obligation.party, "at": iso(now),
             "how": f"acknowledged in Habeas by {principal.name} ({principal.role})"},
-            f"ack:{obligation.id}", [])
+            f"ack:{obligation.id}", [], fingerprint("ack", obligation.id))  # "at" is now
         seq = added["records"][-1]["seq"] if added["records"] else -1
         return lens.redact(self.obligations.acknowledge(obligation_id, int(seq), now).to_json())
 

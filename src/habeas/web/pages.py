@@ -11,12 +11,12 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from habeas.errors import Problem, ValidationError
+from habeas.ratelimit import SignInLimiter
 from habeas.routing import ObjectId, Reading, Svc, needs
 from habeas.service import Permission
 from habeas.service.accounts import SESSION_LIFETIME
 from habeas.service.alerts import TOPICS
 from habeas.web.forms import EVENT_KINDS, ORDER_KINDS, ZONES, event_payload, order_payload
-from habeas.web.ratelimit import SignInLimiter
 from habeas.web.render import page
 from habeas.web.session import COOKIE, LOGIN_COOKIE, PageSession, page_session
 
@@ -40,20 +40,22 @@ def login(request: Request, svc: Svc, token: str = Form(max_length=200),
     if not nonce or not secrets.compare_digest(nonce, csrf):
         return page(request, "login.html", 403, title="Sign in", nonce="", next=_local(next),
                     error="This form has expired. Reload the page and sign in again.")
-    limiter, address = _limiter(request), request.client.host if request.client else ""
-    wait = math.ceil(limiter.retry_after(address))
-    if wait:
-        refused = page(request, "login.html", 429, title="Sign in", nonce=nonce,
-                       next=_local(next), error=f"Too many failed sign-ins from this "
-                       f"address. Try again in {wait} seconds.")
-        refused.headers["Retry-After"] = str(wait)
-        return refused
+    # A valid token always signs in: the limit slows failures only, so that a guesser
+    # behind the same address (a proxy, a campus) cannot lock the rightful users out.
+    # The address is the real client's (habeas serve --forwarded-allow-ips).
     opened = svc.accounts.open_session(token.strip(), now=svc.clock.now())
     if opened is None:
+        limiter, address = _limiter(request), request.client.host if request.client else ""
         limiter.failed(address)
+        wait = math.ceil(limiter.retry_after(address))
+        if wait:
+            refused = page(request, "login.html", 429, title="Sign in", nonce=nonce,
+                           next=_local(next), error=f"Too many failed sign-ins from this "
+                           f"address. Try again in {wait} seconds.")
+            refused.headers["Retry-After"] = str(wait)
+            return refused
         return page(request, "login.html", 401, title="Sign in", nonce=nonce, next=_local(next),
                     error="This token is not valid, or it was revoked.")
-    limiter.succeeded(address)
     session_id, _ = opened
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(COOKIE, session_id, httponly=True, samesite="strict",

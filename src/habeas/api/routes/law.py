@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AwareDatetime
 
 from habeas.api.auth import Svc, Who, needs
-from habeas.api.models import CheckIn
+from habeas.api.models import CheckIn, Instant
 from habeas.law import Interpretation
 from habeas.routing import ObjectId, Reading
 from habeas.service import Permission
@@ -34,13 +33,13 @@ def impact(svc: Svc, who: Who, interpretation: Reading,
 
 @router.get("/audit", **needs(Permission.read))
 def audit(svc: Svc, who: Who, interpretation: Reading,
-          as_of: AwareDatetime | None = None) -> dict[str, Any]:
+          as_of: Instant | None = None) -> dict[str, Any]:
     """Findings under one interpretation (counsel: about its clients only)."""
     return svc.audit(who, interpretation, as_of)
 
 
 @router.get("/audit/matrix", **needs(Permission.read))
-def matrix(svc: Svc, who: Who, as_of: AwareDatetime | None = None) -> dict[str, Any]:
+def matrix(svc: Svc, who: Who, as_of: Instant | None = None) -> dict[str, Any]:
     """Every finding under every interpretation, side by side."""
     return svc.matrix(who, as_of)
 

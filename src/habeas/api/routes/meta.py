@@ -56,4 +56,4 @@ def stats(svc: Svc, who: Who) -> dict[str, Any]:
 @router.get("/whoami", **needs(Permission.verify))
 def whoami(who: Who) -> dict[str, Any]:
     return {"token": who.token_id, "name": who.name, "role": who.role.value,
-            "people": sorted(who.people)}
+            "people": sorted(who.people), "party": who.party}
