@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from habeas.api import create_app
+from habeas.app import create_app
 from habeas.service import Role
 from service.harness import Rig, make_rig
 

@@ -88,8 +88,9 @@ def test_entering_an_order_opens_duties_and_acknowledging_closes_them(any_api: A
     assert made.status_code == 201, made.text
     [duty] = any_api.get("/api/obligations").json()
     assert duty["party"] == "DOJ" and duty["acknowledged_at"] is None
+    doj = any_api.rig.service.create_token("operator", name="DOJ", party="DOJ")[1]
     done = any_api.client.post(f"/api/obligations/{duty['id']}/acknowledge",
-                               headers=any_api.auth("operator"))
+                               headers={"Authorization": f"Bearer {doj}"})
     assert done.status_code == 200 and done.json()["acknowledgement_seq"] > 0
 
 

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.conftest import build
-from habeas.api.app import require_permissions, route_table
 from habeas.api.auth import route_permission
+from habeas.app import require_permissions, route_table
 from habeas.service import GRANTS, Permission, Role
 from service.harness import make_rig
 

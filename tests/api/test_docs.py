@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from habeas.api.app import route_table
+from habeas.app import route_table
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 

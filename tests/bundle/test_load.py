@@ -158,3 +158,29 @@ def test_lone_surrogates_are_refused_not_replaced(text: str, path: str) -> None:
     found = problems(text)
     assert len(found) == 1 and found[0].startswith(path)
     assert "not valid Unicode (a lone surrogate)" in found[0]
+
+
+@pytest.mark.parametrize("text", [
+    "habeas: 1\ntitle: First\ntitle: Second\n",
+    "habeas: 1\ntitle: T\npeople:\n  ag:\n    name: A\n    name: B\n",
+    "habeas: 1\ntitle: T\norders:\n  o1: {court: D.D.C., court: D. Md.}\n",
+])
+def test_a_key_twice_in_one_mapping_is_refused(text: str) -> None:
+    """PyYAML keeps the last of two equal keys without a word: a reviewer reading the first
+    would approve what is not imported."""
+    with pytest.raises(ValidationError) as caught:
+        parse_bundle(text, source="dup.yaml")
+    assert "appears twice in one mapping" in str(caught.value)
+    assert "(line " in str(caught.value)
+
+
+def test_keys_are_duplicates_when_a_mapping_would_merge_them() -> None:
+    """The number 1 and the string '1' are two keys; 1 and true are one in a mapping, so
+    the second would silently replace the first."""
+    import yaml
+
+    from habeas.bundle.yamlsafe import load_yaml
+
+    assert load_yaml("1: a\n'1': b\n") == {1: "a", "1": "b"}
+    with pytest.raises(yaml.YAMLError, match="appears twice"):
+        load_yaml("1: a\ntrue: c\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
@@ -14,6 +15,7 @@ from habeas.service.database import Database
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 FLAGSHIP = files("habeas.service").joinpath("data/jgg-2025-03-15.yaml").read_text()
 ADMIN = Principal("tok_admin", "admin", Role.admin)
+COUNSEL = Principal("tok_counsel", "counsel", Role.counsel, frozenset({"abrego-garcia"}))
 
 
 class Capture:
@@ -48,3 +50,13 @@ def make_rig(url: str = "memory:", *, key_path: str | None = None, flagship: boo
     if flagship:
         service.import_bundle(ADMIN, FLAGSHIP)
     return Rig(service, manual, wire)
+
+
+def enrol(service: Service, principal: Principal) -> None:
+    """A token row for a principal the tests name directly, so that what is sent on its
+    behalf (a webhook) is shown as its token may see; no secret opens it."""
+    service.db.execute("INSERT INTO svc_tokens (id, name, role, people, hash, created_at, "
+                       "party) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (principal.token_id, principal.name, principal.role.value,
+                        json.dumps(sorted(principal.people)), f"unusable:{principal.token_id}",
+                        START.isoformat(), principal.party))

@@ -7,13 +7,29 @@ import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from habeas.service import DEFAULT, Principal, Role
-from habeas.service.webhooks import HttpTransport, verify
-from service.harness import ADMIN, Rig
+import pytest
 
-COUNSEL = Principal("tok_counsel", "counsel", Role.counsel, frozenset({"abrego-garcia"}))
+from habeas.service import DEFAULT
+from habeas.service.webhooks import HttpTransport, verify
+from service.harness import ADMIN, COUNSEL, Rig, enrol
+
 DEPARTED = {"kind": "departed", "movement": "gxa6122", "place": "hrl",
             "at": "2026-01-05T09:00:00+00:00"}
+
+
+@pytest.fixture
+def rig(rig: Rig) -> Rig:
+    """The subscribers here are tokens of the service: a webhook shows what its token sees."""
+    for principal in (ADMIN, COUNSEL):
+        enrol(rig.service, principal)
+    return rig
+
+
+@pytest.fixture
+def any_rig(any_rig: Rig) -> Rig:
+    for principal in (ADMIN, COUNSEL):
+        enrol(any_rig.service, principal)
+    return any_rig
 
 
 def test_a_movement_alert_is_signed_and_delivered_once(any_rig: Rig) -> None:
@@ -98,7 +114,7 @@ def test_a_real_delivery_to_a_receiver_on_localhost(rig: Rig) -> None:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        rig.service.transport = HttpTransport(timeout=5)
+        rig.service.transport = HttpTransport(timeout=5, local_allowed=True)
         rig.service.alerts.local_webhooks = True
         sub = rig.service.alerts.subscribe(
             ADMIN, f"http://127.0.0.1:{server.server_port}/hook", ["movement"], [])
@@ -116,7 +132,7 @@ def test_the_server_process_delivers_from_a_background_worker(rig: Rig) -> None:
 
     from fastapi.testclient import TestClient
 
-    from habeas.api import create_app
+    from habeas.app import create_app
 
     rig.service.alerts.subscribe(ADMIN, "https://monitor.example/hook", ["movement"], [])
     with TestClient(create_app(rig.service, worker=True, worker_interval=0.05)):

@@ -85,3 +85,16 @@ def test_demo_serves_the_flagship_case_with_a_token_for_every_role(tmp_path: Pat
     finally:
         demo.terminate()
         demo.wait(timeout=10)
+
+
+def test_a_token_made_for_a_party_acts_for_it(tmp_path: Path) -> None:
+    db, ice = str(tmp_path / "habeas.db"), "U.S. Immigration and Customs Enforcement"
+    code, out = run("token", "create", "--role", "operator", "--party", ice,
+                    "--name", "ICE duty officer", "--db", db)
+    assert code == 0
+    principal = Accounts(Database(db)).authenticate(re.findall(r"token: (\S+)", out)[0])
+    assert principal is not None and principal.party == ice and principal.acts_for(ice)
+    assert not principal.acts_for("United States (Department of Justice)")
+    assert run("token", "list", "--db", db)[1].endswith(f"(active)  for: {ice}\n")
+    code, out = run("token", "create", "--role", "public", "--party", ice, "--db", db)
+    assert code != 0 and "party" in out

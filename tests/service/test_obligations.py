@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from habeas.service import Principal, Role
 from service.harness import ADMIN, Rig
+
+DOJ = Principal("tok_doj", "DOJ attorney", Role.operator, party="DOJ")
 
 ORDER = {"id": "tro-new", "court": "D.D.C.", "kind": "tro", "form": "oral",
          "issued": "2026-01-05T09:00:00+00:00", "protects": {"people": ["abrego-garcia"]},
@@ -39,12 +42,12 @@ def test_an_acknowledgement_is_a_ledger_record_and_ends_escalation(rig: Rig) -> 
     svc.add(ADMIN, "orders", ORDER, parties=["DOJ"])
     [duty] = svc.obligations.select()
     size = svc.ledger.size()
-    done = svc.acknowledge(ADMIN, duty.id)
+    done = svc.acknowledge(DOJ, duty.id)
     assert done["acknowledged_at"] is not None
     record = svc.ledger.get(done["acknowledgement_seq"])
     assert record.seq == size and record.kind == "notice"
     assert record.payload["order"] == "tro-new" and record.payload["party"] == "DOJ"
-    assert svc.acknowledge(ADMIN, duty.id) == done  # twice is once
+    assert svc.acknowledge(DOJ, duty.id) == done  # twice is once
     assert svc.ledger.size() == size + 1
     rig.clock.advance(timedelta(hours=13))
     svc.tick()

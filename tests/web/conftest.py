@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 
 from api.conftest import Api, build
-from habeas.api import create_app
+from habeas.app import create_app
 from habeas.service import Role
 from habeas.service.clock import SystemClock
 from service.harness import Rig, make_rig

@@ -1,5 +1,2 @@
-"""The HTTP API: thin FastAPI routers over the service object (docs/api.md)."""
-
-from habeas.api.app import create_app
-
-__all__ = ["create_app"]
+"""The HTTP API: thin FastAPI routers over the service object (docs/api.md). The
+application that serves them beside the web pages is built in ``habeas.app``."""

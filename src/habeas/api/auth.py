@@ -7,30 +7,18 @@ authorisation-matrix test is generated from the same table.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import math
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.routing import APIRoute
 
+from habeas.ratelimit import RequestLimiter
+from habeas.routing import Svc, needs, route_permission, service
 from habeas.service import Permission, Principal, Service
 from habeas.service.access import ANONYMOUS
 
-PERMISSION_KEY = "x-permission"
-
-
-def needs(permission: Permission) -> dict[str, Any]:
-    """Route keyword arguments that declare the permission a route requires."""
-    return {"openapi_extra": {PERMISSION_KEY: permission.value}}
-
-
-def route_permission(route: APIRoute) -> Permission | None:
-    value = (route.openapi_extra or {}).get(PERMISSION_KEY)
-    return Permission(value) if value else None
-
-
-def service(request: Request) -> Service:
-    found: Service = request.app.state.service
-    return found
+__all__ = ["Svc", "Who", "authorize", "bearer", "needs", "route_permission"]
 
 
 def bearer(request: Request) -> str | None:
@@ -53,10 +41,14 @@ def authorize(request: Request, svc: Annotated[Service, Depends(service)]) -> Pr
     if principal is None:
         raise HTTPException(401, "a valid API token is required (Authorization: Bearer ...)",
                             headers={"WWW-Authenticate": "Bearer"})
+    limiter: RequestLimiter | None = getattr(request.app.state, "api_limiter", None)
+    wait = limiter.take(principal.token_id) if limiter else 0.0
+    if wait:
+        raise HTTPException(429, "too many requests with this token; slow down",
+                            headers={"Retry-After": str(math.ceil(wait))})
     if not principal.may(permission):
         raise HTTPException(403, f"a {principal.role} token may not {permission.value}")
     return principal
 
 
 Who = Annotated[Principal, Depends(authorize)]
-Svc = Annotated[Service, Depends(service)]

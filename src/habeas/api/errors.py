@@ -25,16 +25,24 @@ from habeas.errors import (
 
 API_PREFIXES = ("/api/", "/-/", "/openapi.json")
 _KIND = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "validation"}
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "validation",
+         429: "too_many_requests", 500: "internal"}
 
 
 def _value(value: Any) -> Any:
     """The offending value, as JSON, cut short: an error must not echo a whole upload."""
     try:
-        text = json.dumps(value)
+        text = json.dumps(value, allow_nan=False)
     except (TypeError, ValueError):
         text = json.dumps(repr(value))
-    return json.loads(text) if len(text) <= 200 else text[:197] + "..."
+    if len(text) > 200:
+        return text[:197] + "..."
+    shown = json.loads(text)
+    try:
+        json.dumps(shown, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: shown as its escape
+        return text
+    return shown
 
 
 def problem_response(status: int, message: str, problems: list[Problem] = (),  # type: ignore[assignment]

@@ -1,8 +1,16 @@
-"""What every response carries and every request is held to: security headers, a body limit."""
+"""What every response carries and every request is held to: security headers, a body limit,
+plain JSON."""
 
 from __future__ import annotations
 
+import logging
+import time
+
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from habeas.api import strictjson
+from habeas.api.errors import problem_response
 
 #: A case bundle is kilobytes; a few megabytes leaves room without inviting a memory attack.
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -30,9 +38,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         tls = scope.get("scheme") == "https"
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.decode().lower() not in SECURITY_HEADERS]
                 headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
@@ -41,7 +52,15 @@ class SecurityHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # A bug, not the caller's mistake: logged here, and answered with the headers
+            # (the framework's own 500 would go out without them).
+            logging.getLogger("habeas.api").exception("unhandled error")
+            if started:
+                raise
+            await problem_response(500, "internal error")(scope, receive, send_with_headers)
 
 
 class BodyLimit:
@@ -76,8 +95,52 @@ class BodyLimit:
             await _too_large(send, self.limit)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """Raised from the body stream: an ``HTTPException``, so that the framework's body
+    parser passes it on as a 413 instead of calling it a malformed body (400)."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"request body larger than {MAX_BODY_BYTES} bytes")
+
+
+class StrictJson:
+    """Refuses a JSON body holding NaN, Infinity, 1e999, a 21-digit integer or a lone
+    surrogate (422, naming each path) before any route reads it (``strictjson``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = dict(scope.get("headers", [])).get(b"content-type", b"").split(b";")[0].strip()
+        if scope["type"] != "http" or not (kind == b"application/json"
+                                           or kind.endswith(b"+json")):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        found = strictjson.problems(body)
+        if found:
+            await problem_response(422, "the body is not plain JSON", found)(
+                scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
 
 async def _too_large(send: Send, limit: int) -> None:
@@ -87,3 +150,43 @@ async def _too_large(send: Send, limit: int) -> None:
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+class AccessLog:
+    """One line per request naming the route, never the path: ``GET /api/people/{person_id}
+    200 12ms``. A path such as ``/api/people/abrego-garcia`` names a person, and a query
+    string may too; the route's template says what was asked without saying about whom.
+    (``habeas serve`` turns uvicorn's own access log, which prints paths, off.)"""
+
+    def __init__(self, app: ASGIApp, logger: str = "habeas.access") -> None:
+        self.app = app
+        self.log = logging.getLogger(logger)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def noting(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            self.log.info("%s %s %d %.0fms", scope.get("method", ""), route_template(scope),
+                          status, elapsed)
+
+
+def route_template(scope: Scope) -> str:
+    """The template of the route that answered (``/api/people/{person_id}``, set in the
+    scope by the router), ``/static/...``, or ``(no route)``: never the path itself."""
+    path = getattr(scope.get("route"), "path", None)
+    if isinstance(path, str):
+        return path
+    mounted = scope.get("root_path", "")  # a mounted app (the static files) sets its prefix
+    return f"{mounted}/..." if mounted else "(no route)"

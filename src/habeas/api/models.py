@@ -3,17 +3,38 @@ against the case, so every refusal names its field."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Path
-from pydantic import AnyHttpUrl, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
+from habeas.domain import When
+from habeas.routing import ObjectId
 from habeas.service.alerts import TOPICS
+
+__all__ = ["ObjectId"]
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 PersonId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
-ObjectId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$",
-                               description="an id as in the case bundle")]
+
+
+def _instant(value: datetime) -> datetime:
+    """Refuse a time the engine cannot hold (``When.at`` names the range) here, as a 422,
+    rather than deep in the engine as an overflow."""
+    When.at(value)
+    return value
+
+
+#: A time with its offset, within the years a record may hold.
+Instant = Annotated[AwareDatetime, AfterValidator(_instant)]
 Payload = Annotated[dict[str, Any], Field(description="the object, as in a case bundle "
                                           "(docs/bundle.md); validated against the case")]
 RecordKind = Literal["source", "place", "holder", "authority", "person", "group", "order",
@@ -53,6 +74,9 @@ class TokenIn(Strict):
     role: Literal["admin", "operator", "clerk", "counsel", "monitor", "public"]
     name: Name | None = None
     people: list[PersonId] = Field(default=[], max_length=1000)
+    party: Name | None = Field(None, description="whom the token acts for (an agency, a "
+                               "court, an organisation): only its tokens acknowledge orders "
+                               "on its behalf")
 
 
 class CheckIn(Strict):
@@ -60,7 +84,7 @@ class CheckIn(Strict):
     ["abrego-garcia"], "to": "SV"}, "at": "2025-03-15T19:30:00-04:00"}``."""
 
     action: dict[str, Any]
-    at: AwareDatetime
+    at: Instant
     effect: Literal["oral", "written"] = "oral"
     removal_complete_at: Literal["departure", "exit_territory",
                                  "custody_transfer"] = "custody_transfer"

@@ -1,8 +1,11 @@
-"""YAML as data only: no aliases (the billion-laughs bomb), no custom tags, no implicit dates.
+"""YAML as data only: no aliases (the billion-laughs bomb), no custom tags, no implicit dates,
+no key twice.
 
 PyYAML's ``safe_load`` already refuses tags that construct objects; this loader also refuses
-aliases outright, and keeps timestamps as strings so that Habeas, not YAML,
-decides which zone a time without an offset is in.
+aliases outright, keeps timestamps as strings so that Habeas, not YAML, decides which zone a
+time without an offset is in, and refuses a mapping that names a key twice (PyYAML keeps
+the last one silently, so a reviewer reading the first would sign off on what is not
+imported).
 """
 
 from __future__ import annotations
@@ -30,6 +33,18 @@ class _Loader(yaml.SafeLoader):
             raise yaml.YAMLError(f"tag {node.tag} is not allowed "
                                  f"(line {node.start_mark.line + 1}): a bundle is plain data")
         return node
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) or key is None:
+                if key in seen:  # as a dict compares them: the keys 1 and true are one key
+                    raise yaml.YAMLError(f"key {key!r} appears twice in one mapping "
+                                         f"(line {key_node.start_mark.line + 1})")
+                seen.add(key)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep)  # type: ignore[arg-type]
+        return mapping
 
 
 # Drop the implicit timestamp resolver: "2025-04-07" stays the string "2025-04-07".

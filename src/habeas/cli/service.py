@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from habeas.cli.common import DbOption, JsonOption, resolve_db
+from habeas.ratelimit import API_BURST, API_RATE
 
 if TYPE_CHECKING:
     from habeas.service import Service
@@ -22,9 +23,27 @@ KeyOption = Annotated[str | None, typer.Option("--key", help="Signing key file (
                                                "beside a SQLite ledger, or $HABEAS_KEY).")]
 LocalHooksOption = Annotated[bool, typer.Option(
     "--local-webhooks", help="Allow webhooks to http:// and private addresses (testing only).")]
+ForwardedOption = Annotated[str | None, typer.Option(
+    "--forwarded-allow-ips", help="Comma-separated addresses (or networks) of the TLS proxy in "
+    "front: its X-Forwarded-For/-Proto are believed, so cookies are Secure, HSTS is sent and "
+    "limits key on the real client.")]
+RateOption = Annotated[float, typer.Option(
+    "--rate-limit", min=0, help=f"API calls per second per token, with bursts of {API_BURST} "
+    "(0: no limit).")]
+#: uvicorn's own loggers, and the app's access log (by route: habeas.api.middleware).
+LOG_CONFIG = {
+    "version": 1, "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(levelname)s: %(name)s: %(message)s"}},
+    "handlers": {"err": {"class": "logging.StreamHandler", "formatter": "plain",
+                         "stream": "ext://sys.stderr"}},
+    "loggers": {"uvicorn": {"handlers": ["err"], "level": "INFO"},
+                "habeas": {"handlers": ["err"], "level": "INFO"}},
+}
 #: The flagship case, shipped in the package: an installed copy has no repository checkout.
 FLAGSHIP = "data/jgg-2025-03-15.yaml"
 DEMO_CLIENT = "abrego-garcia"
+#: The demo operator acts for the agency that must acknowledge new orders.
+DEMO_AGENCY = "U.S. Immigration and Customs Enforcement"
 
 token_app = typer.Typer(help="API tokens: create (shown once), list, revoke.",
                         no_args_is_help=True)
@@ -38,14 +57,18 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000,
-          key: KeyOption = None, local_webhooks: LocalHooksOption = False) -> None:
+          key: KeyOption = None, local_webhooks: LocalHooksOption = False,
+          forwarded_allow_ips: ForwardedOption = None, rate_limit: RateOption = API_RATE
+          ) -> None:
     """Serve the HTTP API and the web pages over a ledger, delivering alerts as they arise.
 
     Example: habeas serve --db postgresql://habeas@localhost/habeas --port 8000
+    --forwarded-allow-ips 127.0.0.1
     """
     from habeas.service import Service
 
-    _run(Service.open(resolve_db(db), key_path=key, local_webhooks=local_webhooks), host, port)
+    _run(Service.open(resolve_db(db), key_path=key, local_webhooks=local_webhooks), host, port,
+         forwarded_allow_ips, rate_limit)
 
 
 def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
@@ -72,20 +95,28 @@ def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",
     typer.echo(f"Open http://{host}:{port}/ and sign in with one of these tokens:\n")
     for role in Role:
         people = (DEMO_CLIENT,) if role is Role.counsel else ()
-        _, secret = service.create_token(role.value, name=f"demo {role.value}", people=people)
-        scope = f" (client: {DEMO_CLIENT})" if people else ""
+        party = DEMO_AGENCY if role is Role.operator else None
+        _, secret = service.create_token(role.value, name=f"demo {role.value}", people=people,
+                                         party=party)
+        scope = f" (client: {DEMO_CLIENT})" if people else f" (acts for {party})" if party \
+            else ""
         typer.echo(f"  {role.value:<9} {secret}{scope}")
     typer.echo("")
     _run(service, host, port)
 
 
-def _run(service: Service, host: str, port: int) -> None:
+def _run(service: Service, host: str, port: int, forwarded_allow_ips: str | None = None,
+         rate_limit: float = API_RATE) -> None:
     import uvicorn
 
-    from habeas.api import create_app
+    from habeas.app import create_app
 
-    uvicorn.run(create_app(service, worker=True), host=host, port=port, log_level="info",
-                proxy_headers=False)
+    app = create_app(service, worker=True, forwarded_allow_ips=forwarded_allow_ips,
+                     api_rate=(rate_limit, API_BURST) if rate_limit > 0 else None)
+    # The app logs each request by route (habeas.access): uvicorn's access log prints paths,
+    # and a path can name a person.
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False,
+                access_log=False, log_config=LOG_CONFIG)
 
 
 def _accounts(db: str | None) -> Accounts:
@@ -101,18 +132,22 @@ def token_create(
     person: Annotated[list[str] | None, typer.Option(
         "--person", help="A client's person id (counsel; repeat for several).")] = None,
     name: Annotated[str, typer.Option(help="Who holds the token, for the audit trail.")] = "",
+    party: Annotated[str | None, typer.Option(
+        help="The party the token acts for (an agency, a court, an organisation): only its "
+             "tokens acknowledge orders on its behalf.")] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create a token; its secret is printed once and stored only as a hash.
 
-    Example: habeas token create --role counsel --person abrego-garcia --name "CASA counsel"
+    Example: habeas token create --role operator --party "U.S. Immigration and Customs
+    Enforcement" --name "ICE duty officer"
     """
     from datetime import UTC, datetime
 
     accounts = _accounts(db)
     info, secret = accounts.create_token(role, name=name, people=tuple(person or ()),
-                                         now=datetime.now(UTC))
+                                         party=party, now=datetime.now(UTC))
     if as_json:
         typer.echo(json.dumps({**info.to_json(), "token": secret}))
         return
@@ -135,7 +170,8 @@ def token_list(db: DbOption = None, as_json: JsonOption = False) -> None:
     for t in tokens:
         state = f"revoked {t.revoked_at}" if t.revoked_at else "active"
         people = f"  people: {', '.join(t.people)}" if t.people else ""
-        typer.echo(f"{t.id}  {t.role.value:<9} {t.name}  ({state}){people}")
+        party = f"  for: {t.party}" if t.party else ""
+        typer.echo(f"{t.id}  {t.role.value:<9} {t.name}  ({state}){people}{party}")
 
 
 @token_app.command("revoke")

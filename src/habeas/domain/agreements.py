@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from habeas.domain.base import CountryList, Entity, Id, IdList, Model, ShortText, Text
+from habeas.domain.base import CountryList, Entity, Id, IdList, Link, Model, ShortText, Text
 from habeas.domain.time import Period, When
 
 
@@ -45,4 +45,4 @@ class Statement(Entity):
     at: When
     text: Text
     asserts: Assertion | None = None
-    url: str | None = None
+    url: Link | None = None

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
+_LINK = re.compile(r"https?://[^\s/?#@]+[^\s]*", re.IGNORECASE)
 
 
 def _id(value: str) -> str:
@@ -33,6 +34,14 @@ def _country(value: str) -> str:
     if not _COUNTRY.fullmatch(value):
         raise PydanticCustomError(
             "habeas_country", "not an ISO 3166-1 alpha-2 country code such as US or SV")
+    return value
+
+
+def _link(value: str) -> str:
+    """A link a page may show and a reader may follow: http(s) only, never ``javascript:``,
+    ``data:`` or ``file:``."""
+    if not _LINK.fullmatch(value):
+        raise PydanticCustomError("habeas_link", "an http:// or https:// link")
     return value
 
 
@@ -57,6 +66,11 @@ def _as_tuple(value: Any) -> Any:
     return value
 
 
+Link = Annotated[
+    str, StringConstraints(max_length=2000), AfterValidator(_link),
+    WithJsonSchema({"type": "string", "maxLength": 2000, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+                    "description": "an http:// or https:// link"}),
+]
 IdList = Annotated[tuple[Id, ...], BeforeValidator(_as_tuple)]
 CountryList = Annotated[tuple[Country, ...], BeforeValidator(_as_tuple)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from habeas.domain.base import CountryList, Entity, Id, IdList, Model, ShortText, Text
+from habeas.domain.base import CountryList, Entity, Id, IdList, Link, Model, ShortText, Text
 from habeas.domain.time import Period, When
 
 
@@ -158,7 +158,7 @@ class Order(Entity):
         default="confirmed",
         description="unconfirmed: read from free text by an importer, awaiting a clerk")
     text: Text | None = None
-    url: str | None = None
+    url: Link | None = None
 
     @model_validator(mode="before")
     @classmethod

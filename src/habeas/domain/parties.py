@@ -6,7 +6,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from habeas.domain.base import Country, CountryList, Entity, Id, IdList, Model, ShortText, Text
+from habeas.domain.base import (
+    Country,
+    CountryList,
+    Entity,
+    Id,
+    IdList,
+    Link,
+    Model,
+    ShortText,
+    Text,
+)
 from habeas.domain.time import When
 
 
@@ -17,7 +27,7 @@ class Source(Entity):
     """
 
     title: ShortText
-    url: str | None = None
+    url: Link | None = None
     date: str | None = None
     note: Text | None = None
 

@@ -64,7 +64,12 @@ class When:
         """The instant ``moment`` (which must be aware)."""
         if moment.tzinfo is None:
             raise ValueError("time has no UTC offset")
-        utc = moment.astimezone(UTC)
+        try:
+            utc = moment.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:59-14:00 is past the calendar's end in UTC
+            raise ValueError(OUT_OF_RANGE) from None
+        if not EARLIEST <= utc <= LATEST:
+            raise ValueError(OUT_OF_RANGE)
         return cls(utc, utc, _offset_minutes(moment))
 
     @classmethod
@@ -207,10 +212,20 @@ def _localise(moment: datetime, tz: tzinfo | None) -> datetime:
 def _whole_day(day: date, tz: tzinfo | None) -> When:
     if tz is None:
         raise ValueError("a date alone needs a timezone to say which day it is")
-    start = datetime(day.year, day.month, day.day, tzinfo=tz)
-    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    return When(start.astimezone(UTC), (end - _ONE_MICROSECOND).astimezone(UTC),
-                _offset_minutes(start))
+    try:
+        start = datetime(day.year, day.month, day.day, tzinfo=tz)
+        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    except OverflowError:
+        raise ValueError(OUT_OF_RANGE) from None
+    first, last = When.at(start), When.at(end - _ONE_MICROSECOND)
+    return When(first.earliest, last.latest, first.offset)
+
+
+#: Times a record may hold: far from the calendar's ends, so that no arithmetic on them (a
+#: day added, an offset applied, a deadline computed) can overflow.
+EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+OUT_OF_RANGE = "a time between the years 1000 and 9000"
 
 
 _PERIOD = re.compile(

@@ -68,9 +68,13 @@ class Action:
             problems.append(Problem("subjects", subjects, "a list of person or group ids"))
             subjects = []
         problems += [Problem(f"subjects[{i}]", s, "no person or group with this id")
-                     for i, s in enumerate(subjects) if not case.is_subject(s)]
+                     for i, s in enumerate(subjects)
+                     if not isinstance(s, str) or not case.is_subject(s)]
+        problems += [Problem(name, data[name], "a string") for name in
+                     ("movement", "to", "district")
+                     if data.get(name) is not None and not isinstance(data[name], str)]
         movement = data.get("movement")
-        if movement is not None and movement not in case.movements:
+        if isinstance(movement, str) and movement not in case.movements:
             problems.append(Problem("movement", movement, "no movement with this id"))
         if kind in ("depart", "board") and movement is None:
             problems.append(Problem("movement", None, f"{kind} needs a movement"))

@@ -56,15 +56,24 @@ GRANTS: dict[Permission, frozenset[Role]] = {
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: a token's id, name, role and, for counsel, the clients it may see."""
+    """Who is asking: a token's id, name, role, for counsel the clients it may see, and the
+    party it acts for (an agency, a court, an organisation), if any."""
 
     token_id: str
     name: str
     role: Role
     people: frozenset[str] = field(default_factory=frozenset)
+    party: str | None = None
 
     def may(self, permission: Permission) -> bool:
         return self.role in GRANTS[permission]
+
+    def acts_for(self, party: str) -> bool:
+        """Whether this token speaks for ``party``: only a token made for that very party
+        does, whatever its role; an admin token acts for nobody but its own party. The
+        engine reads an acknowledgement as the moment the party knew of an order, so no one
+        may give it on another's behalf."""
+        return self.party is not None and self.party == party
 
     @property
     def scoped(self) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,14 +18,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from habeas.errors import NotFoundError, Problem, ValidationError
-from habeas.service.access import Principal
+from habeas.service import hookkeys
+from habeas.service.access import Principal, Role
+from habeas.service.background import Background
 from habeas.service.clock import Clock, iso
 from habeas.service.database import Database
-from habeas.service.webhooks import SIGNATURE_HEADER, Transport, refuse_target, sign
+from habeas.service.webhooks import (
+    SIGNATURE_HEADER,
+    UNDELIVERED,
+    Transport,
+    refuse_target,
+    sign,
+)
 
 TOPICS = ("movement", "order", "obligation", "finding", "notice")
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
+#: How long a process holds a delivery it is attempting before another may take it over.
+CLAIM = timedelta(seconds=60)
 
 
 def _sortable_id(prefix: str) -> str:
@@ -55,13 +64,19 @@ class Alert:
                 "summary": self.summary, "payload": self.payload}
 
 
+#: What a subscription's token may be shown of an alert: ``shown(token_id, alert)``.
+Shown = Callable[[str, "Alert"], dict[str, Any] | None]
+
+
 class Alerts:
     """Subscriptions, alerts and the delivery queue."""
 
-    def __init__(self, db: Database, clock: Clock, *, local_webhooks: bool = False) -> None:
+    def __init__(self, db: Database, clock: Clock, *, local_webhooks: bool = False,
+                 webhook_key: bytes | None = None) -> None:
         self.db = db
         self.clock = clock
         self.local_webhooks = local_webhooks
+        self._key = webhook_key or hookkeys.load_or_create(None)
 
     # --- subscriptions -----------------------------------------------------------------
 
@@ -80,18 +95,22 @@ class Alerts:
             if outside or not wanted:
                 raise ValidationError(Problem("people", outside or wanted,
                                               "counsel subscribes to its own clients only"))
-        sub_id, secret = "sub_" + secrets.token_hex(6), "whsec_" + secrets.token_urlsafe(24)
+        sub_id = "sub_" + secrets.token_hex(6)
+        secret = hookkeys.derive(self._key, sub_id)  # stored: only that it is derived
         self.db.execute("INSERT INTO svc_subscriptions VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-                        (sub_id, principal.token_id, url, secret, json.dumps(chosen),
+                        (sub_id, principal.token_id, url, hookkeys.DERIVED, json.dumps(chosen),
                          json.dumps(wanted), iso(self.clock.now())))
         return {"id": sub_id, "url": url, "topics": chosen, "people": wanted, "secret": secret}
 
     def subscriptions(self, principal: Principal) -> list[dict[str, Any]]:
+        """The subscriptions the principal made; an admin sees every one (with its token)."""
         rows = self.db.execute("SELECT id, url, topics, people, created_at, token_id "
                                "FROM svc_subscriptions WHERE active = 1 ORDER BY created_at")
+        everyone = principal.role is Role.admin
         return [{"id": r[0], "url": r[1], "topics": json.loads(r[2]),
-                 "people": json.loads(r[3]), "created_at": r[4]}
-                for r in rows if not principal.scoped or r[5] == principal.token_id]
+                 "people": json.loads(r[3]), "created_at": r[4],
+                 **({"token": r[5]} if everyone else {})}
+                for r in rows if everyone or r[5] == principal.token_id]
 
     def unsubscribe(self, principal: Principal, sub_id: str) -> None:
         mine = [s for s in self.subscriptions(principal) if s["id"] == sub_id]
@@ -124,10 +143,11 @@ class Alerts:
     def once(self, key: str, topic: str, people: Iterable[str], summary: str,
              payload: dict[str, Any]) -> Alert | None:
         """Raise the alert unless one with ``key`` was raised before: a finding is news once,
-        an obligation falls due once."""
-        if self.db.execute("SELECT key FROM svc_alerted WHERE key = ?", (key,)):
+        an obligation falls due once. The key is claimed by one insert, so of several
+        processes following the same log exactly one raises it."""
+        if not self.db.execute("INSERT INTO svc_alerted VALUES (?, ?) ON CONFLICT (key) "
+                               "DO NOTHING RETURNING key", (key, iso(self.clock.now()))):
             return None
-        self.db.execute("INSERT INTO svc_alerted VALUES (?, ?)", (key, iso(self.clock.now())))
         return self.raise_alert(topic, people, summary, payload)
 
     def recent(self, principal: Principal, *, person: str | None = None,
@@ -154,26 +174,47 @@ class Alerts:
 
     # --- delivery ----------------------------------------------------------------------
 
-    def deliver_due(self, transport: Transport) -> int:
-        """Attempt every delivery that is due; returns how many were attempted."""
+    def deliver_due(self, transport: Transport, shown: Shown) -> int:
+        """Attempt every delivery that is due; returns how many were attempted.
+
+        Each delivery is claimed first by moving its ``next_at`` forward only if nobody
+        else has (compare and set), so several processes sharing the tables deliver it
+        once; a claimant that dies leaves it due again after ``CLAIM``. The body is what
+        ``shown`` lets the subscription's token see of the alert (``None``: nothing now,
+        the token was revoked), never the raw alert.
+        """
         now = self.clock.now()
         due = self.db.execute(
-            "SELECT d.id, d.attempts, s.url, s.secret, a.id, a.at, a.topic, a.people, "
-            "a.summary, a.payload FROM svc_deliveries d "
+            "SELECT d.id, d.attempts, d.next_at, s.url, s.secret, s.id, s.token_id, a.id, "
+            "a.at, a.topic, a.people, a.summary, a.payload FROM svc_deliveries d "
             "JOIN svc_subscriptions s ON s.id = d.subscription_id "
             "JOIN svc_alerts a ON a.id = d.alert_id "
-            "WHERE d.status = 'pending' AND d.next_at <= ? ORDER BY d.next_at LIMIT 100",
+            "WHERE d.status = 'pending' AND d.next_at <= ? AND s.active = 1 "
+            "ORDER BY d.next_at LIMIT 100",
             (iso(now),))
-        for dlv_id, attempts, url, secret, *alert_row in due:
+        attempted = 0
+        for dlv_id, attempts, next_at, url, stored, sub_id, token_id, *alert_row in due:
+            if not self.db.execute("UPDATE svc_deliveries SET next_at = ? WHERE id = ? AND "
+                                   "status = 'pending' AND next_at = ? RETURNING id",
+                                   (iso(now + CLAIM), dlv_id, next_at)):
+                continue  # another process claimed it
             alert = Alert(alert_row[0], alert_row[1], alert_row[2], tuple(json.loads(alert_row[3])),
                           alert_row[4], json.loads(alert_row[5]))
-            self._attempt(transport, dlv_id, attempts + 1, url, secret, alert, now)
-        return len(due)
+            body = shown(token_id, alert)
+            if body is None:
+                self.db.execute("UPDATE svc_deliveries SET status = 'failed', last_error = ? "
+                                "WHERE id = ?", ("the subscription's token is revoked", dlv_id))
+                continue
+            # A subscription made before secrets were derived keeps the secret it was given.
+            secret = hookkeys.derive(self._key, sub_id) if stored == hookkeys.DERIVED else stored
+            self._attempt(transport, dlv_id, attempts + 1, url, secret, alert.id, body, now)
+            attempted += 1
+        return attempted
 
     def _attempt(self, transport: Transport, dlv_id: str, attempt: int, url: str, secret: str,
-                 alert: Alert, now: datetime) -> None:
-        body = json.dumps(alert.to_json(), sort_keys=True).encode()
-        headers = {"Content-Type": "application/json", "Idempotency-Key": alert.id,
+                 alert_id: str, shown: dict[str, Any], now: datetime) -> None:
+        body = json.dumps(shown, sort_keys=True).encode()
+        headers = {"Content-Type": "application/json", "Idempotency-Key": alert_id,
                    SIGNATURE_HEADER: sign(secret, int(now.timestamp()), body),
                    "User-Agent": "habeas-webhooks/1"}
         code: int | None = None
@@ -181,7 +222,8 @@ class Alerts:
         try:
             code = transport.post(url, body, headers)
         except OSError as failure:
-            error = str(failure)[:500]
+            error = UNDELIVERED
+            logging.getLogger("habeas.webhooks").info("delivery %s: %s", dlv_id, failure)
         if code is not None and 200 <= code < 300:
             self.db.execute("UPDATE svc_deliveries SET attempts = ?, status = 'delivered', "
                             "last_code = ?, last_error = NULL, delivered_at = ? WHERE id = ?",
@@ -193,21 +235,13 @@ class Alerts:
                         (attempt, status, code, error, iso(now + backoff(attempt)), dlv_id))
 
 
-class Worker:
+class Worker(Background):
     """The background thread of the server process: delivers and escalates every few seconds."""
 
     def __init__(self, tick: Callable[[], None], interval: float = 2.0) -> None:
+        super().__init__("habeas-worker")
         self._tick = tick
         self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="habeas-worker", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):

@@ -15,6 +15,7 @@ from typing import Any
 
 from habeas.errors import ConfigError, IntegrityError, OperationalError
 from habeas.ledger import parse_store_url
+from habeas.ledger.store.sqlite import create_private
 
 Row = tuple[Any, ...]
 
@@ -42,8 +43,14 @@ CREATE TABLE IF NOT EXISTS svc_obligations (
     id TEXT PRIMARY KEY, order_id TEXT NOT NULL, party TEXT NOT NULL, opened_at TEXT NOT NULL,
     due_at TEXT NOT NULL, level INTEGER NOT NULL, acknowledged_at TEXT, ack_seq INTEGER,
     UNIQUE (order_id, party));
-CREATE TABLE IF NOT EXISTS svc_outbox (name TEXT PRIMARY KEY, next_seq INTEGER NOT NULL)
+CREATE TABLE IF NOT EXISTS svc_outbox (name TEXT PRIMARY KEY, next_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS svc_parties (order_id TEXT PRIMARY KEY, parties TEXT NOT NULL)
 """
+#: Columns added after their table first shipped: added in place to an older database.
+ADDED_COLUMNS = (
+    ("svc_tokens", "party", "TEXT"),            # whom a token acts for
+    ("svc_requests", "fingerprint", "TEXT"),    # what an idempotent request asked for
+)
 
 
 class Database:
@@ -59,6 +66,7 @@ class Database:
 
                 self._conn: Any = psycopg.connect(url, autocommit=True)
             else:
+                create_private(target)
                 self._conn = sqlite3.connect(target, check_same_thread=False,
                                              isolation_level=None, timeout=30)
                 self._conn.execute("PRAGMA journal_mode=WAL")
@@ -68,6 +76,14 @@ class Database:
             raise ConfigError(f"--db: {url!r}: {error}") from None
         for statement in SCHEMA.split(";"):
             self.execute(statement)
+        for table, column, kind in ADDED_COLUMNS:
+            try:
+                self.execute(f"SELECT {column} FROM {table} WHERE 1 = 0")
+            except OperationalError:
+                try:
+                    self.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                except OperationalError:  # another process added it first
+                    self.execute(f"SELECT {column} FROM {table} WHERE 1 = 0")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run one statement; ``?`` placeholders work on both backends."""
@@ -87,6 +103,12 @@ class Database:
                 if type(error).__module__.startswith("psycopg"):
                     raise OperationalError(str(error)) from None
                 raise
+
+    def notify(self, channel: str, payload: str) -> None:
+        """Tell every process LISTENing on ``channel`` (PostgreSQL); SQLite has no such
+        thing, and its followers poll."""
+        if self._postgres:
+            self.execute("SELECT pg_notify(?, ?)", (channel, payload))
 
     def close(self) -> None:
         with self._lock:

@@ -7,7 +7,6 @@ case with the object added, so a form or an API call is held to exactly what an 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +18,9 @@ from habeas.bundle.records import CASE_KIND, case_to_drafts
 from habeas.domain import SECTIONS, Case, Entity
 from habeas.errors import Problem, ValidationError
 from habeas.ledger import RecordDraft
+
+#: The longest id a case accepts (``habeas.domain.base``).
+MAX_ID = 100
 
 
 def validate(case: Case, section: str, payload: Mapping[str, Any]) -> Entity:
@@ -61,13 +63,21 @@ def with_section(case: Case, section: str, objects: Mapping[str, Entity]) -> Cas
 
 
 def fresh_id(case: Case, section: str, data: Mapping[str, Any]) -> str:
-    """An id in the bundle's style for an object sent without one: ``gxa6122.departed.3``."""
+    """An id in the bundle's style for an object sent without one: ``gxa6122.departed.3``.
+
+    The stem is cut, never the counter, so each candidate differs from the last (cutting
+    the whole id to 100 characters once made every candidate for a long movement id the
+    same, and the search never ended); of ``len(taken) + 1`` distinct candidates one is
+    free.
+    """
     stem = str(data.get("movement") or data.get("order") or section.rstrip("s"))
-    kind = str(data.get("kind", "record"))
-    for n in itertools.count(1):
-        candidate = f"{stem}.{kind}.{n}"[:100]
-        if candidate not in case.section(section):
+    kind = str(data.get("kind", "record"))[:MAX_ID // 4]
+    taken = case.section(section)
+    for n in range(1, len(taken) + 2):
+        suffix = f".{kind}.{n}"
+        candidate = stem[:MAX_ID - len(suffix)] + suffix
+        if candidate not in taken:
             return candidate
-    raise AssertionError("unreachable")
+    raise AssertionError("unreachable: more distinct candidates than taken ids")
 
 

@@ -52,14 +52,12 @@ class Obligations:
         self.escalation = escalation
 
     def open(self, order: str, parties: list[str], now: datetime) -> list[Obligation]:
-        for party in parties:
-            if not self.db.execute("SELECT id FROM svc_obligations WHERE order_id = ? AND "
-                                   "party = ?", (order, party)):
-                self.db.execute(
-                    "INSERT INTO svc_obligations (id, order_id, party, opened_at, due_at, level)"
-                    " VALUES (?, ?, ?, ?, ?, 0)",
-                    ("obl_" + secrets.token_hex(6), order, party, iso(now),
-                     iso(now + self.escalation[0])))
+        for party in parties:  # one insert per duty: of several processes, one opens it
+            self.db.execute(
+                "INSERT INTO svc_obligations (id, order_id, party, opened_at, due_at, level)"
+                " VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (order_id, party) DO NOTHING",
+                ("obl_" + secrets.token_hex(6), order, party, iso(now),
+                 iso(now + self.escalation[0])))
         return [o for o in self.select(order=order) if o.party in parties]
 
     def select(self, *, order: str | None = None, only_open: bool = False) -> list[Obligation]:
@@ -83,7 +81,8 @@ class Obligations:
         return self.get(obligation_id)
 
     def escalate(self, now: datetime) -> list[Obligation]:
-        """Raise the level of every open obligation past its next timer; returns those raised."""
+        """Raise the level of every open obligation past its next timer; returns those raised
+        (by this call: the update only moves a level it read)."""
         raised = []
         for obligation in self.select(only_open=True):
             opened = datetime.fromisoformat(obligation.opened_at)
@@ -91,7 +90,8 @@ class Obligations:
             if level > obligation.level:
                 following = (iso(opened + self.escalation[level])
                              if level < len(self.escalation) else obligation.due_at)
-                self.db.execute("UPDATE svc_obligations SET level = ?, due_at = ? WHERE id = ?",
-                                (level, following, obligation.id))
-                raised.append(self.get(obligation.id))
+                if self.db.execute("UPDATE svc_obligations SET level = ?, due_at = ? WHERE id = ? "
+                                   "AND level = ? RETURNING id",
+                                   (level, following, obligation.id, obligation.level)):
+                    raised.append(self.get(obligation.id))  # not raised twice by two processes
         return raised

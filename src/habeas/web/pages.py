@@ -10,15 +10,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from habeas.api.auth import Svc, needs
-from habeas.api.models import ObjectId
-from habeas.api.routes.law import Reading
 from habeas.errors import Problem, ValidationError
+from habeas.ratelimit import SignInLimiter
+from habeas.routing import ObjectId, Reading, Svc, needs
 from habeas.service import Permission
 from habeas.service.accounts import SESSION_LIFETIME
 from habeas.service.alerts import TOPICS
 from habeas.web.forms import EVENT_KINDS, ORDER_KINDS, ZONES, event_payload, order_payload
-from habeas.web.ratelimit import SignInLimiter
 from habeas.web.render import page
 from habeas.web.session import COOKIE, LOGIN_COOKIE, PageSession, page_session
 
@@ -42,20 +40,22 @@ def login(request: Request, svc: Svc, token: str = Form(max_length=200),
     if not nonce or not secrets.compare_digest(nonce, csrf):
         return page(request, "login.html", 403, title="Sign in", nonce="", next=_local(next),
                     error="This form has expired. Reload the page and sign in again.")
-    limiter, address = _limiter(request), request.client.host if request.client else ""
-    wait = math.ceil(limiter.retry_after(address))
-    if wait:
-        refused = page(request, "login.html", 429, title="Sign in", nonce=nonce,
-                       next=_local(next), error=f"Too many failed sign-ins from this "
-                       f"address. Try again in {wait} seconds.")
-        refused.headers["Retry-After"] = str(wait)
-        return refused
+    # A valid token always signs in: the limit slows failures only, so that a guesser
+    # behind the same address (a proxy, a campus) cannot lock the rightful users out.
+    # The address is the real client's (habeas serve --forwarded-allow-ips).
     opened = svc.accounts.open_session(token.strip(), now=svc.clock.now())
     if opened is None:
+        limiter, address = _limiter(request), request.client.host if request.client else ""
         limiter.failed(address)
+        wait = math.ceil(limiter.retry_after(address))
+        if wait:
+            refused = page(request, "login.html", 429, title="Sign in", nonce=nonce,
+                           next=_local(next), error=f"Too many failed sign-ins from this "
+                           f"address. Try again in {wait} seconds.")
+            refused.headers["Retry-After"] = str(wait)
+            return refused
         return page(request, "login.html", 401, title="Sign in", nonce=nonce, next=_local(next),
                     error="This token is not valid, or it was revoked.")
-    limiter.succeeded(address)
     session_id, _ = opened
     response = RedirectResponse(_local(next), status_code=303)
     response.set_cookie(COOKIE, session_id, httponly=True, samesite="strict",
@@ -84,8 +84,9 @@ def logout(request: Request, svc: Svc, session: PageSession) -> Response:
 
 @router.get("/", **needs(Permission.verify))
 def dashboard(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
+    who = session.principal
     return page(request, "dashboard.html", title="Dashboard",
-                board=svc.dashboard(session.principal), case=svc.case())
+                board=svc.dashboard(who), case=svc.lens(who).case())
 
 
 @router.get("/orders/{order_id}", **needs(Permission.read))
@@ -93,22 +94,24 @@ def order(request: Request, svc: Svc, session: PageSession, reading: Reading,
           order_id: ObjectId) -> HTMLResponse:
     view = svc.order_view(session.principal, order_id, reading)
     return page(request, "order.html", title=f"Order {order_id}", view=view, reading=reading,
-                case=svc.case())
+                case=svc.lens(session.principal).case())
 
 
 @router.get("/people/{person_id}", **needs(Permission.read))
 def person(request: Request, svc: Svc, session: PageSession,
            person_id: ObjectId) -> HTMLResponse:
     view = svc.person_view(session.principal, person_id)
-    return page(request, "person.html", title=view["person"]["name"], view=view, case=svc.case())
+    return page(request, "person.html", title=view["person"]["name"], view=view,
+                case=svc.lens(session.principal).case())
 
 
 @router.get("/movements/{movement_id}", **needs(Permission.read))
 def movement(request: Request, svc: Svc, session: PageSession,
              movement_id: ObjectId) -> HTMLResponse:
-    view = svc.movement_view(session.principal, movement_id)
+    who = session.principal
+    view = svc.movement_view(who, movement_id)
     return page(request, "movement.html", title=f"Movement {movement_id}", view=view,
-                case=svc.case(), drawing=svc.route_map(movement_id))
+                case=svc.lens(who).case(), drawing=svc.views.route_map(who, movement_id))
 
 
 @router.get("/timeline", **needs(Permission.read_all))
@@ -116,13 +119,14 @@ def timeline(request: Request, svc: Svc, session: PageSession,
              tz: str = Query("America/New_York", max_length=64)) -> HTMLResponse:
     view = svc.timeline(session.principal, tz)
     return page(request, "timeline.html", title="Timeline", view=view, tz=tz, zones=ZONES,
-                drawing=svc.timeline_drawing(tz))
+                drawing=svc.views.timeline_drawing(session.principal, tz))
 
 
 @router.get("/audit", **needs(Permission.read))
 def audit(request: Request, svc: Svc, session: PageSession,
           reading: Reading) -> HTMLResponse:
-    return page(request, "audit.html", title="Audit", reading=reading, case=svc.case(),
+    return page(request, "audit.html", title="Audit", reading=reading,
+                case=svc.lens(session.principal).case(),
                 audit=svc.audit(session.principal, reading),
                 matrix=svc.matrix(session.principal))
 
@@ -130,8 +134,8 @@ def audit(request: Request, svc: Svc, session: PageSession,
 @router.get("/records/{seq}", **needs(Permission.read_all))
 def record(request: Request, svc: Svc, session: PageSession,
            seq: int = Path(ge=0, le=2**53)) -> HTMLResponse:
-    return page(request, "record.html", title=f"Record {seq}", record=svc.record(seq),
-                proof=svc.inclusion(seq))
+    return page(request, "record.html", title=f"Record {seq}",
+                record=svc.record(session.principal, seq), proof=svc.inclusion(seq))
 
 
 @router.get("/verify", **needs(Permission.verify))
@@ -179,7 +183,7 @@ def acknowledge(svc: Svc, session: PageSession,
 
 @router.get("/forms/order", **needs(Permission.enter_order))
 def order_form(request: Request, svc: Svc, session: PageSession) -> HTMLResponse:
-    return _order_page(request, svc, {}, [])
+    return _order_page(request, svc, session, {}, [])
 
 
 @router.post("/forms/order", **needs(Permission.enter_order))
@@ -190,14 +194,14 @@ async def enter_order(request: Request, svc: Svc, session: PageSession) -> Respo
         payload, parties = order_payload(form)
         added = svc.add(session.principal, "orders", payload, parties=parties)
     except ValidationError as error:
-        return _order_page(request, svc, form, error.problems, status=422)
+        return _order_page(request, svc, session, form, error.problems, status=422)
     return RedirectResponse(f"/orders/{added['id']}", status_code=303)
 
 
 @router.get("/forms/event", **needs(Permission.record_movement))
 def event_form(request: Request, svc: Svc, session: PageSession,
                movement: str = Query("", max_length=100)) -> HTMLResponse:
-    return _event_page(request, svc, {"movement": movement}, [])
+    return _event_page(request, svc, session, {"movement": movement}, [])
 
 
 @router.post("/forms/event", **needs(Permission.record_movement))
@@ -206,7 +210,7 @@ async def record_event(request: Request, svc: Svc, session: PageSession) -> Resp
     try:
         svc.add(session.principal, "events", event_payload(form))
     except ValidationError as error:
-        return _event_page(request, svc, form, error.problems, status=422)
+        return _event_page(request, svc, session, form, error.problems, status=422)
     target = form.get("movement") or ""
     return RedirectResponse(f"/movements/{target}" if target else "/alerts", status_code=303)
 
@@ -219,18 +223,18 @@ def _problems_by_field(problems: list[Problem]) -> dict[str, list[str]]:
     return fields
 
 
-def _order_page(request: Request, svc: Svc, form: dict[str, Any], problems: list[Problem],
-                status: int = 200) -> HTMLResponse:
+def _order_page(request: Request, svc: Svc, session: PageSession, form: dict[str, Any],
+                problems: list[Problem], status: int = 200) -> HTMLResponse:
     return page(request, "form_order.html", status, title="Enter an order", form=form,
                 errors=_problems_by_field(problems), kinds=ORDER_KINDS, zones=ZONES,
-                case=svc.case(), parties=svc.parties)
+                case=svc.lens(session.principal).case(), parties=svc.parties)
 
 
-def _event_page(request: Request, svc: Svc, form: dict[str, Any], problems: list[Problem],
-                status: int = 200) -> HTMLResponse:
+def _event_page(request: Request, svc: Svc, session: PageSession, form: dict[str, Any],
+                problems: list[Problem], status: int = 200) -> HTMLResponse:
     return page(request, "form_event.html", status, title="Record a movement event",
                 form=form, errors=_problems_by_field(problems), kinds=EVENT_KINDS, zones=ZONES,
-                case=svc.case(), now=svc.clock.now())
+                case=svc.lens(session.principal).case(), now=svc.clock.now())
 
 
 def _local(target: str) -> str:

@@ -69,7 +69,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     """Render ``template`` with the signed-in session (if any) and the case's time zone."""
     session = getattr(request.state, "session", None)
     service = request.app.state.service
-    tz = context.pop("tz", None) or service.case().timezone
+    tz = context.pop("tz", None) or service.snapshot().case.timezone
     html = environment().get_template(template).render(
         request=request, session=session, who=session.principal if session else None,
         csrf=session.csrf if session else "", tz=tz, title=context.pop("title", "Habeas"),

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 
-from habeas.api.auth import route_permission
+from habeas.routing import route_permission
 from habeas.service import Permission, Service
 from habeas.service.accounts import Session
 

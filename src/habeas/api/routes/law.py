@@ -3,28 +3,17 @@ timeline; and the log's proofs."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Query
-from pydantic import AwareDatetime
+from fastapi import APIRouter, Path, Query
 
 from habeas.api.auth import Svc, Who, needs
-from habeas.api.models import CheckIn, ObjectId
+from habeas.api.models import CheckIn, Instant
 from habeas.law import Interpretation
+from habeas.routing import ObjectId, Reading
 from habeas.service import Permission
 
 router = APIRouter(prefix="/api", tags=["law"])
-
-
-def reading(effect: Literal["oral", "written"] = "oral",
-            removal_complete_at: Literal["departure", "exit_territory",
-                                         "custody_transfer"] = "custody_transfer"
-            ) -> Interpretation:
-    """The interpretation, from the query string (DESIGN.md, "Interpretations")."""
-    return Interpretation(effect=effect, removal_complete_at=removal_complete_at)
-
-
-Reading = Annotated[Interpretation, Depends(reading)]
 
 
 @router.post("/check", **needs(Permission.guard))
@@ -44,13 +33,13 @@ def impact(svc: Svc, who: Who, interpretation: Reading,
 
 @router.get("/audit", **needs(Permission.read))
 def audit(svc: Svc, who: Who, interpretation: Reading,
-          as_of: AwareDatetime | None = None) -> dict[str, Any]:
+          as_of: Instant | None = None) -> dict[str, Any]:
     """Findings under one interpretation (counsel: about its clients only)."""
     return svc.audit(who, interpretation, as_of)
 
 
 @router.get("/audit/matrix", **needs(Permission.read))
-def matrix(svc: Svc, who: Who, as_of: AwareDatetime | None = None) -> dict[str, Any]:
+def matrix(svc: Svc, who: Who, as_of: Instant | None = None) -> dict[str, Any]:
     """Every finding under every interpretation, side by side."""
     return svc.matrix(who, as_of)
 

@@ -39,12 +39,12 @@ def verifier_key(svc: Svc, who: Who) -> str:
 
 @router.get("/schema/bundle", **needs(Permission.verify))
 def bundle_schema(svc: Svc, who: Who) -> dict[str, Any]:
-    return svc.bundle_schema()
+    return svc.bundle_schema(who)
 
 
 @router.get("/schema/findings", **needs(Permission.verify))
 def findings_schema(svc: Svc, who: Who) -> dict[str, Any]:
-    return svc.findings_schema()
+    return svc.findings_schema(who)
 
 
 @router.get("/stats", **needs(Permission.verify))
@@ -56,4 +56,4 @@ def stats(svc: Svc, who: Who) -> dict[str, Any]:
 @router.get("/whoami", **needs(Permission.verify))
 def whoami(who: Who) -> dict[str, Any]:
     return {"token": who.token_id, "name": who.name, "role": who.role.value,
-            "people": sorted(who.people)}
+            "people": sorted(who.people), "party": who.party}

@@ -15,7 +15,8 @@ router = APIRouter(prefix="/api", tags=["tokens"])
 
 @router.post("/tokens", status_code=201, **needs(Permission.manage))
 def create(body: TokenIn, svc: Svc, who: Who) -> dict[str, Any]:
-    info, secret = svc.create_token(body.role, name=body.name or "", people=tuple(body.people))
+    info, secret = svc.create_token(body.role, name=body.name or "", people=tuple(body.people),
+                                    party=body.party)
     return {**info.to_json(), "token": secret}
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Request
+from starlette.concurrency import run_in_threadpool
 
 from habeas.api.auth import Svc, Who, needs
 from habeas.api.models import OrderIn, Payload, RecordsIn
 from habeas.domain import KIND_TO_SECTION
 from habeas.service import Permission
+from habeas.service.idempotency import fingerprint
 
 router = APIRouter(prefix="/api", tags=["write"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
@@ -45,8 +47,9 @@ def add_notice(payload: Annotated[Payload, Body()], svc: Svc, who: Who,
 def add_records(body: RecordsIn, svc: Svc, who: Who,
                 key: IdempotencyKey = None) -> list[dict[str, Any]]:
     """Append case objects of any kind, one record each (admin)."""
+    batch = fingerprint(body.model_dump())  # a key reused with more records is a conflict
     return [svc.add(who, KIND_TO_SECTION[item.kind], item.payload,
-                    idempotency_key=f"{key}:{i}" if key else None)
+                    idempotency_key=f"{key}:{i}" if key else None, context=batch)
             for i, item in enumerate(body.records)]
 
 
@@ -58,7 +61,11 @@ def add_records(body: RecordsIn, svc: Svc, who: Who,
 async def import_bundle(request: Request, svc: Svc, who: Who) -> dict[str, Any]:
     """Import a case bundle (YAML or JSON); importing it again appends nothing."""
     raw = await request.body()
-    return svc.import_bundle(who, raw.decode("utf-8", errors="replace"))
+    # Parsing and appending a bundle takes seconds: in a worker thread, not on the event
+    # loop, where it would hold up every other request (health checks included) meanwhile.
+    answer: dict[str, Any] = await run_in_threadpool(
+        svc.import_bundle, who, raw.decode("utf-8", errors="replace"))
+    return answer
 
 
 @router.post("/obligations/{obligation_id}/acknowledge", **needs(Permission.acknowledge))

@@ -5,10 +5,11 @@ appending at once queue instead of failing half-way."""
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from habeas.errors import ConfigError, IntegrityError, NotFoundError, OperationalError
 from habeas.ledger.store.base import APPEND_ONLY, Key, Node, Row
@@ -47,6 +48,16 @@ CREATE INDEX checkpoints_size ON checkpoints (size);
 MMAP_SIZE = 1 << 40
 """Map up to this much of the database file for reading (SQLite caps it at its build's
 ``SQLITE_MAX_MMAP_SIZE``, 2 GiB by default; larger files read the rest as usual)."""
+
+
+def create_private(path: str) -> None:
+    """Create the database file with mode 0600 if it does not exist yet, so that no one
+    else may read it even for a moment; SQLite gives its ``-wal`` and ``-shm`` files the
+    mode of the database file. An existing file keeps the mode its owner chose."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def translate(error: sqlite3.Error, where: str) -> Exception:
@@ -139,6 +150,7 @@ class SQLiteStore(SharedStatements):
         self.url = url
         self._lock = threading.RLock()
         try:
+            create_private(path)
             self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
                                          timeout=60.0)
             if path != ":memory:":
@@ -150,6 +162,8 @@ class SQLiteStore(SharedStatements):
             self._conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.Error as error:
             raise translate(error, f"opening {path}") from None
+        except OSError as error:  # creating the file: no such folder, no permission
+            raise ConfigError(f"opening {path}: {error.strerror}") from None
 
     def initialized(self) -> bool:
         with self._lock:

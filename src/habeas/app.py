@@ -1,7 +1,9 @@
-"""The ASGI application: API routers, web pages, static files, errors and headers.
+"""The composition root: one ASGI application of the API's routers and the web pages over
+one service, with static files, errors, headers, and the threads that follow the log.
 
 ``create_app`` takes a ready service, so tests, ``habeas serve`` and ``habeas demo`` build
-the same app over whichever ledger they hold.
+the same app over whichever ledger they hold. ``habeas.api`` and ``habeas.web`` know
+nothing of each other; only this module puts them together.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 import habeas
 from habeas.api import errors
-from habeas.api.auth import route_permission
-from habeas.api.middleware import BodyLimit, SecurityHeaders
+from habeas.api.middleware import AccessLog, BodyLimit, SecurityHeaders, StrictJson
 from habeas.api.routes import alerts, cases, courtlistener_hook, law, meta, tokens, writes
 from habeas.errors import Problem
+from habeas.ratelimit import API_BURST, API_RATE, RequestLimiter
+from habeas.routing import route_permission
 from habeas.service import Service
 from habeas.service.alerts import Worker
+from habeas.service.background import Background
 from habeas.web import pages
 from habeas.web.render import page
 from habeas.web.session import Forbidden, LoginRequired
@@ -35,19 +40,25 @@ Errors are JSON naming the field, the value and the rule. See docs/api.md and
 docs/security.md."""
 
 
-def create_app(service: Service, *, worker: bool = False, worker_interval: float = 2.0
-               ) -> FastAPI:
-    """The app over ``service``; with ``worker``, alerts are delivered and notices escalated
-    from a background thread while the app runs."""
+def create_app(service: Service, *, worker: bool = False, worker_interval: float = 2.0,
+               forwarded_allow_ips: str | None = None,
+               api_rate: tuple[float, int] | None = (API_RATE, API_BURST)) -> FastAPI:
+    """The app over ``service``; with ``worker``, a thread follows the log (others'
+    appends are folded within a poll, or at once on PostgreSQL's NOTIFY) and another
+    delivers alerts and escalates notices while the app runs. ``forwarded_allow_ips`` names
+    the TLS proxies whose ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed (so
+    cookies are ``Secure``, HSTS is sent and limits key on the real client); ``api_rate`` is
+    each token's calls per second and burst (``None``: unlimited)."""
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        running = Worker(service.tick, worker_interval) if worker else None
-        if running:
-            running.start()
+        threads: list[Background] = [service.watcher(), Worker(
+            service.tick, worker_interval)] if worker else []
+        for thread in threads:
+            thread.start()
         yield
-        if running:
-            running.stop()
+        for thread in threads:
+            thread.stop()
 
     app = FastAPI(title="Habeas", version=habeas.__version__, description=DESCRIPTION,
                   docs_url=None, redoc_url=None, lifespan=lifespan)
@@ -58,8 +69,13 @@ def create_app(service: Service, *, worker: bool = False, worker_interval: float
     app.mount("/static", StaticFiles(packages=[("habeas.web", "static")]), name="static")
     errors.install(app)
     _install_page_errors(app)
+    app.state.api_limiter = RequestLimiter(*api_rate) if api_rate else None
+    app.add_middleware(StrictJson)  # innermost: reads a body BodyLimit has counted
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog)
+    if forwarded_allow_ips:  # outermost: everything inside sees the client's scheme and address
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=forwarded_allow_ips)
     return app
 
 

@@ -1,0 +1,215 @@
+"""Request handling for writes: new objects, bundle imports, acknowledgements, and the
+guard's receipts.
+
+A write validates against the latest snapshot, appends with the tree size it validated
+against (so a write by another process in between is noticed and the write validated
+again), hands the records to the follower, which swaps in the new snapshot, then raises
+their alerts. Writes in this process take turns on one lock; readers never take it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from habeas.bundle import parse_bundle
+from habeas.bundle.records import import_case
+from habeas.domain import SECTIONS, Entity
+from habeas.errors import IntegrityError, NotFoundError, Problem, ValidationError
+from habeas.law import Action, Interpretation
+from habeas.ledger import Ledger, Record, RecordDraft
+from habeas.service import entry, scope
+from habeas.service.access import Permission, Principal
+from habeas.service.clock import Clock, iso
+from habeas.service.database import Database
+from habeas.service.follower import CHANNEL, Follower, Snapshot
+from habeas.service.idempotency import Requests, fingerprint
+from habeas.service.obligations import Obligations
+from habeas.service.outbox import Outbox
+from habeas.service.views import Views
+
+#: The kind of the record each guard decision leaves in the ledger (docs/ledger.md).
+RECEIPT_KIND = "guard.receipt"
+#: How many times a write is validated again when another process appended meanwhile.
+RETRIES = 5
+
+_WRITE_PERMISSION = {
+    "events": Permission.record_movement,
+    "movements": Permission.record_movement,
+    "orders": Permission.enter_order,
+    "notices": Permission.enter_order,
+    "motions": Permission.enter_order,
+    **{section: Permission.append for section in SECTIONS
+       if section not in ("events", "movements", "orders", "notices", "motions")},
+}
+
+
+class Writes:
+    """Everything that appends to the ledger on a principal's behalf."""
+
+    def __init__(self, ledger: Ledger, db: Database, follower: Follower, views: Views,
+                 outbox: Outbox, obligations: Obligations, clock: Clock) -> None:
+        self.ledger = ledger
+        self.db = db
+        self.follower = follower
+        self.views = views
+        self.outbox = outbox
+        self.obligations = obligations
+        self.clock = clock
+        self.requests = Requests(db)
+        self.lock = threading.RLock()
+
+    def appended(self, records: list[Record]) -> Snapshot:
+        """After an append: the follower folds the records, other processes are told."""
+        snapshot = self.follower.advance(records)
+        if records:
+            self.db.notify(CHANNEL, str(records[-1].seq + 1))
+        return snapshot
+
+    def add(self, principal: Principal, section: str, payload: Mapping[str, Any], *,
+            idempotency_key: str | None = None, parties: Iterable[str] = (),
+            context: str = "") -> dict[str, Any]:
+        """Validate one object against the case, append it, then alert and open notices.
+
+        A request repeated with the same ``idempotency_key`` (per token) gets the first
+        answer again and appends nothing, as HTTP clients that retry expect; the same key
+        with other content (or another ``context``: the rest of a batch) is a conflict.
+        """
+        permission = _WRITE_PERMISSION.get(section)
+        if permission is None:
+            raise ValidationError(Problem("kind", section, "not a kind of record: one of "
+                                          + ", ".join(_WRITE_PERMISSION)))
+        if not principal.may(permission):
+            raise PermissionError(f"a {principal.role} token may not add {section}")
+        return self._append(principal, section, payload, idempotency_key, list(parties),
+                            fingerprint(section, payload, list(parties), context))
+
+    def _append(self, principal: Principal, section: str, payload: Mapping[str, Any],
+                idempotency_key: str | None, parties: list[str], asked: str
+                ) -> dict[str, Any]:
+        """``asked`` fingerprints the request, for telling a retry from a reused key."""
+        scoped_key = f"{principal.token_id}:{idempotency_key}" if idempotency_key else None
+        with self.lock:
+            if scoped_key:
+                replay = self.requests.replay(scoped_key, asked, shown=str(idempotency_key))
+                if replay is not None:
+                    return replay
+                logged = self._logged_answer(section, scoped_key, asked)
+                if logged is not None:
+                    return logged
+            obj, records = self._validated_append(principal, section, payload, scoped_key,
+                                                  parties)
+            snapshot = self.appended(records)
+            answer = {"id": obj.id, "kind": SECTIONS[section][0],
+                      "records": [r.to_json() for r in records]}
+            if scoped_key:
+                self.requests.remember(scoped_key, asked, answer, iso(self.clock.now()))
+            self.outbox.drain(snapshot)
+        return answer
+
+    def _validated_append(self, principal: Principal, section: str,
+                          payload: Mapping[str, Any], scoped_key: str | None,
+                          parties: list[str]) -> tuple[Entity, list[Record]]:
+        """Validate against the latest case and append against the size validated on. When
+        the log grew in between: if only records that are not case objects landed (guard
+        receipts, which never wait for a write), the validation still holds and the append
+        is simply made again; if the case changed (another process), it is validated again."""
+        validations = 0
+        before = self.follower.catch_up()
+        while True:
+            obj = entry.validate(before.case, section, payload)
+            validations += 1
+            if section == "orders":
+                self.outbox.expect_parties(obj.id, parties)
+            drafts = entry.drafts(obj, section, principal.name, scoped_key)
+            while True:
+                try:
+                    return obj, self.ledger.append(drafts, expected_size=before.size)
+                except IntegrityError:
+                    grown = self.follower.catch_up()
+                    if grown.size == before.size:
+                        raise  # not a race: a real conflict
+                    same_case = grown.case is before.case
+                    before = grown
+                    if not same_case:
+                        break
+            if validations >= RETRIES:
+                raise IntegrityError("the case kept changing under this write; try again")
+
+    def _logged_answer(self, section: str, scoped_key: str, asked: str
+                       ) -> dict[str, Any] | None:
+        """The answer to a request whose records reached the ledger but whose answer was
+        never stored (the server died in between), rebuilt from the records and stored, so
+        that the client's retry is answered instead of refused as a duplicate."""
+        rows = self.ledger.store.by_idempotency_keys([f"{scoped_key}:0"])
+        if not rows:
+            return None
+        row = rows[f"{scoped_key}:0"]
+        record = Record.from_leaf(row.body, row.leaf_hash)
+        answer = {"id": record.payload["id"], "kind": SECTIONS[section][0],
+                  "records": [record.to_json()]}
+        self.requests.remember(scoped_key, asked, answer, iso(self.clock.now()))
+        return answer
+
+    def import_bundle(self, principal: Principal, text: str) -> dict[str, Any]:
+        """Append a whole bundle; importing the same bundle twice appends nothing new."""
+        if not principal.may(Permission.append):
+            raise PermissionError("only admin imports bundles")
+        case = parse_bundle(text, source="bundle")
+        with self.lock:
+            self.outbox.drain(self.follower.catch_up())
+            result = import_case(self.ledger, case, actor=principal.name)
+            snapshot = self.appended(list(result.records))
+            self.outbox.skip_to(snapshot.size)  # a bulk import is not news, item by item
+        return {"title": case.title, "added": result.added, "corrected": result.corrected,
+                "unchanged": result.unchanged, "seqs": [r.seq for r in result.records],
+                "size": snapshot.size}
+
+    def acknowledge(self, principal: Principal, obligation_id: str) -> dict[str, Any]:
+        """A party acknowledges an order: a notice record in the ledger closes the duty."""
+        if not principal.may(Permission.acknowledge):
+            raise PermissionError(f"a {principal.role} token may not acknowledge orders")
+        obligation = self.obligations.get(obligation_id)
+        lens = self.views.lens(principal)
+        order = lens.snapshot.case.orders.get(obligation.order)
+        if order is None or not lens.sees("orders", order):
+            raise NotFoundError(f"no obligation {obligation_id!r}")
+        if not principal.acts_for(obligation.party):
+            raise PermissionError(f"only a token acting for {obligation.party} may acknowledge "
+                                  "this order on its behalf")
+        if not obligation.open:
+            return lens.redact(obligation.to_json())
+        now = self.clock.now()
+        added = self._append(principal, "notices", {
+            "order": obligation.order, "party": obligation.party, "at": iso(now),
+            "how": f"acknowledged in Habeas by {principal.name} ({principal.role})"},
+            f"ack:{obligation.id}", [], fingerprint("ack", obligation.id))  # "at" is now
+        seq = added["records"][-1]["seq"] if added["records"] else -1
+        return lens.redact(self.obligations.acknowledge(obligation_id, int(seq), now).to_json())
+
+    def check(self, principal: Principal, action: Mapping[str, Any], at: datetime,
+              reading: Interpretation) -> dict[str, Any]:
+        """The guard: deny overrides allow, with every order that forbids the action; the
+        decision is appended as a receipt, so that "it asked and was told deny", and "it
+        never asked", can be proved later. Judged on the current snapshot without waiting
+        for any write; the receipt joins the next group commit."""
+        snapshot = self.follower.current()
+        built = Action.from_json({**action, "at": at.isoformat()}, snapshot.case)
+        decision: dict[str, Any] = snapshot.engine.check(built, at, reading).to_json()
+        subjects = set(built.subjects) | (scope.movement_subjects(snapshot.engine, built.movement)
+                                          if built.movement else set())
+        receipt = RecordDraft(kind=RECEIPT_KIND, actor=principal.name, payload={
+            "action": {**action, "at": at.isoformat()}, "asked_at": iso(self.clock.now()),
+            "reading": reading.to_json(), "decision": decision["decision"],
+            "orders_judged": sorted({o for s in subjects
+                                     for o in scope.orders_touching(snapshot.engine, s)}),
+            "forbidding": sorted({d["order"] for d in (*decision["denials"],
+                                                       *decision["breaches"])}),
+            "tree_size": snapshot.size})
+        records = self.ledger.append([receipt])
+        self.appended(records)
+        return {**decision, "receipt": {"seq": records[0].seq,
+                                        "leaf_hash": records[0].leaf_hash.hex(),
+                                        "tree_size": snapshot.size}}
