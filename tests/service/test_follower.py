@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from habeas.bundle.records import case_from_records
 from habeas.ledger import Ledger, Record, RecordDraft
@@ -132,3 +134,38 @@ def test_on_postgresql_a_notify_wakes_the_follower_before_its_poll(
             time.sleep(0.02)
     finally:
         watcher.stop()
+
+
+OPS = st.lists(st.tuples(st.sampled_from(["source", "person", "receipt", "correct", "retract",
+                                          "batch"]), st.integers(0, 4)), max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(OPS)
+def test_any_appends_fold_to_what_a_full_read_gives(ops: list[tuple[str, int]]) -> None:
+    """The follower's fold (the fast path for new objects, the full read otherwise) is
+    the reference's: the case after any appends equals ``case_from_records`` of the log."""
+    ledger = Ledger.init("memory:")
+    ledger.append([RecordDraft(kind="case", payload={"title": "t", "timezone": "UTC"})])
+    follower = Follower(ledger)
+    for op, n in ops:
+        size = ledger.size()
+        seqs = {r.payload.get("id"): r.seq for r in ledger.scan() if r.kind == "person"}
+        if op == "source":
+            drafts = [RecordDraft(kind="source", payload={"id": f"s{size}", "title": "x"})]
+        elif op == "person":
+            drafts = [RecordDraft(kind="person", payload={"id": f"p{n}", "name": f"P {n}"})]
+        elif op == "receipt":
+            drafts = [RecordDraft(kind="guard.receipt", payload={"decision": "allow"})]
+        elif op == "batch":
+            drafts = [RecordDraft(kind="source", payload={"id": f"b{size}.{i}", "title": "y"})
+                      for i in range(n + 1)]
+        elif f"p{n}" in seqs:
+            drafts = [RecordDraft(kind="person", payload={"id": f"p{n}", "name": f"Q {size}"},
+                                  corrects=seqs[f"p{n}"])] if op == "correct" else [
+                RecordDraft(kind="person", payload={"id": f"p{n}"}, retracts=seqs[f"p{n}"])]
+        else:
+            continue
+        follower.advance(ledger.append(drafts))
+        assert follower.current().size == ledger.size()
+        assert follower.current().case == case_from_records(ledger.scan())

@@ -4,6 +4,8 @@ the audit, and its inclusion proof is there as soon as the answer is."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,25 +72,54 @@ def test_receipts_keep_the_engine_and_its_answers(any_rig: Rig) -> None:
 
 def test_a_write_survives_receipts_landing_between_its_check_and_its_append(
         any_rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The guard never waits for a write, so receipts can land between a write's validation
-    and its append, again and again under load; the write is appended all the same (the
-    case did not change), however many land."""
+    """The guard never waits for a write's validation, so receipts can land between a
+    write's validation and its append; the write is appended all the same (the case did not
+    change), however many land."""
     svc = any_rig.service
-    real = svc.ledger.append
+    real = entry.drafts
     landed: list[int] = []
 
-    def append_after_receipts(drafts: Any, expected_size: int | None = None) -> Any:
-        if expected_size is not None and len(landed) < 8:  # a guard call beats the write
+    def drafts_after_receipts(*args: Any, **kwargs: Any) -> Any:
+        while len(landed) < 8:  # guard calls beat the write to the log
             landed.append(svc.check(OPERATOR, REMOVE, AT, DEFAULT)["receipt"]["seq"])
-        return real(drafts, expected_size)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(svc.ledger, "append", append_after_receipts)
+    monkeypatch.setattr(entry, "drafts", drafts_after_receipts)
     size = svc.ledger.size()
     added = svc.add(ADMIN, "events", {"kind": "departed", "movement": "gxa6122",
                                       "place": "hrl", "at": "2026-01-05T09:00:00Z"})
     assert landed == list(range(size, size + 8))
     assert [r["seq"] for r in added["records"]] == [size + 8]
     assert svc.snapshot().size == size + 9
+
+
+def test_receipts_waiting_for_a_turn_are_committed_in_one_group(
+        any_rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    svc = any_rig.service
+    appends: list[int] = []
+    real = svc.ledger.append
+
+    def counted(drafts: Any, expected_size: int | None = None) -> Any:
+        appends.append(len(drafts))
+        return real(drafts, expected_size)
+
+    monkeypatch.setattr(svc.ledger, "append", counted)
+    answers: list[dict[str, Any]] = []
+    callers = [threading.Thread(target=lambda: answers.append(
+        svc.check(OPERATOR, REMOVE, AT, DEFAULT))) for _ in range(5)]
+    with svc.writes.appender.turn():  # a write's turn: the guard calls queue up behind it
+        for caller in callers:
+            caller.start()
+        deadline = time.monotonic() + 10
+        while len(svc.writes.appender._queue) < 5:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert all(caller.is_alive() for caller in callers)
+    for caller in callers:
+        caller.join(10)
+    assert appends == [5]  # one commit for the five
+    assert sorted(a["receipt"]["seq"] for a in answers) == list(range(
+        svc.ledger.size() - 5, svc.ledger.size()))
 
 
 def test_a_write_is_validated_again_when_the_case_changed_under_it(

@@ -10,7 +10,9 @@ their alerts. Writes in this process take turns on one lock; readers never take 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +62,7 @@ class Writes:
         self.clock = clock
         self.requests = Requests(db)
         self.lock = threading.RLock()
+        self.appender = Appender(ledger)
 
     def appended(self, records: list[Record]) -> Snapshot:
         """After an append: the follower folds the records, other processes are told."""
@@ -106,37 +109,32 @@ class Writes:
                       "records": [r.to_json() for r in records]}
             if scoped_key:
                 self.requests.remember(scoped_key, asked, answer, iso(self.clock.now()))
-            self.outbox.drain(snapshot)
+        self.outbox.drain(snapshot)  # outside the lock: alerts are claimed one by one anyway
         return answer
 
     def _validated_append(self, principal: Principal, section: str,
                           payload: Mapping[str, Any], scoped_key: str | None,
                           parties: list[str]) -> tuple[Entity, list[Record]]:
-        """Validate against the latest case and append against the size validated on. When
-        the log grew in between: if only records that are not case objects landed (guard
-        receipts, which never wait for a write), the validation still holds and the append
-        is simply made again; if the case changed (another process), it is validated again."""
-        validations = 0
+        """Validate against the latest case, then append against the size of the log as it
+        stands when this process's turn to append comes. Receipts that landed meanwhile
+        leave the case as it was, so the validation holds; when the case changed (another
+        process wrote), the object is validated again."""
         before = self.follower.catch_up()
-        while True:
+        for _ in range(RETRIES):
             obj = entry.validate(before.case, section, payload)
-            validations += 1
             if section == "orders":
                 self.outbox.expect_parties(obj.id, parties)
             drafts = entry.drafts(obj, section, principal.name, scoped_key)
-            while True:
-                try:
-                    return obj, self.ledger.append(drafts, expected_size=before.size)
-                except IntegrityError:
-                    grown = self.follower.catch_up()
-                    if grown.size == before.size:
-                        raise  # not a race: a real conflict
-                    same_case = grown.case is before.case
-                    before = grown
-                    if not same_case:
-                        break
-            if validations >= RETRIES:
-                raise IntegrityError("the case kept changing under this write; try again")
+            with self.appender.turn():
+                now = self.follower.catch_up()
+                if now.case is before.case:
+                    try:
+                        return obj, self.ledger.append(drafts, expected_size=now.size)
+                    except IntegrityError:
+                        if self.ledger.size() == now.size:
+                            raise  # not a race: a real conflict
+            before = self.follower.catch_up()
+        raise IntegrityError("the case kept changing under this write; try again")
 
     def _logged_answer(self, section: str, scoped_key: str, asked: str
                        ) -> dict[str, Any] | None:
@@ -160,7 +158,8 @@ class Writes:
         case = parse_bundle(text, source="bundle")
         with self.lock:
             self.outbox.drain(self.follower.catch_up())
-            result = import_case(self.ledger, case, actor=principal.name)
+            with self.appender.turn():  # receipts wait: the import is made against a size
+                result = import_case(self.ledger, case, actor=principal.name)
             snapshot = self.appended(list(result.records))
             self.outbox.skip_to(snapshot.size)  # a bulk import is not news, item by item
         return {"title": case.title, "added": result.added, "corrected": result.corrected,
@@ -208,8 +207,53 @@ class Writes:
             "forbidding": sorted({d["order"] for d in (*decision["denials"],
                                                        *decision["breaches"])}),
             "tree_size": snapshot.size})
-        records = self.ledger.append([receipt])
-        self.appended(records)
-        return {**decision, "receipt": {"seq": records[0].seq,
-                                        "leaf_hash": records[0].leaf_hash.hex(),
+        record = self.appender.receipt(receipt)
+        self.follower.advance([record])  # no NOTIFY: a receipt changes no one's case
+        return {**decision, "receipt": {"seq": record.seq, "leaf_hash": record.leaf_hash.hex(),
                                         "tree_size": snapshot.size}}
+
+
+class Appender:
+    """This process's appends, one at a time, with receipts committed in groups.
+
+    A write appends against the size it checked, so a receipt slipping in between would
+    refuse it; taking turns prevents that within a process. Receipts wait in a queue, and
+    the first of them to get a turn appends every waiting receipt in one batch: many guard
+    calls cost one commit, and no guard call waits for more than the append ahead of it.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+        self._turn = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[tuple[RecordDraft, Future[Record]]] = []
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """This process's turn to append; receipts waiting meanwhile go in the next group."""
+        with self._turn:
+            yield
+
+    def receipt(self, draft: RecordDraft) -> Record:
+        """Append ``draft`` in the next group of receipts; returns its record."""
+        waiting: Future[Record] = Future()
+        with self._queue_lock:
+            self._queue.append((draft, waiting))
+        with self._turn:
+            if not waiting.done():
+                self._flush()
+        return waiting.result()
+
+    def _flush(self) -> None:
+        with self._queue_lock:
+            group, self._queue = self._queue, []
+        if not group:
+            return
+        try:
+            records = self._ledger.append([draft for draft, _ in group])
+        except Exception as error:
+            for _, waiting in group:
+                waiting.set_exception(error)
+            return
+        for (_, waiting), record in zip(group, records, strict=True):
+            waiting.set_result(record)
