@@ -10,11 +10,11 @@ their alerts. Writes in this process take turns on one lock; readers never take 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from habeas.bundle import parse_bundle
 from habeas.bundle.records import import_case
@@ -48,6 +48,9 @@ _WRITE_PERMISSION = {
 }
 
 
+T = TypeVar("T")
+
+
 class Writes:
     """Everything that appends to the ledger on a principal's behalf."""
 
@@ -70,6 +73,17 @@ class Writes:
         if records:
             self.db.notify(CHANNEL, str(records[-1].seq + 1))
         return snapshot
+
+    def external(self, append: Callable[[Ledger], T]) -> T:
+        """An append made by code that validates and appends by itself (an importer, the
+        CourtListener hook), taking this process's turn and then folded and announced like
+        any other write, so its records are read back at once and alerted once."""
+        with self.lock, self.appender.turn():
+            done = append(self.ledger)
+            snapshot = self.follower.catch_up()
+        self.db.notify(CHANNEL, str(snapshot.size))
+        self.outbox.drain(snapshot)
+        return done
 
     def add(self, principal: Principal, section: str, payload: Mapping[str, Any], *,
             idempotency_key: str | None = None, parties: Iterable[str] = (),

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from habeas.api.auth import Svc, needs
 from habeas.importers import append_report
@@ -102,7 +103,8 @@ async def courtlistener_hook(
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise HTTPException(400, f"body: not JSON: {error}") from None
     report = receive(envelope, config)
-    done = append_report(report, svc.ledger, skip_bad=True)
+    done = await run_in_threadpool(  # the append waits for a disk, never on the event loop
+        svc.writes.external, lambda ledger: append_report(report, ledger, skip_bad=True))
     return {"idempotency_key": idempotency_key, "entries": report.rows,
             "orders": [t.obj.id for t in report.taken if t.section == "orders"],
             "added": done.added, "corrected": done.corrected, "unchanged": done.unchanged,
