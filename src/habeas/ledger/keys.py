@@ -15,15 +15,18 @@ KEY_ENV = "HABEAS_KEY"
 
 
 def default_key_path(url: str, key_path: str | os.PathLike[str] | None) -> Path | None:
-    """``key_path``, else ``$HABEAS_KEY``, else ``<db>.key`` beside a SQLite file, else
-    ``~/.config/habeas/signing.key``; ``None`` for an in-memory ledger (key kept in memory)."""
+    """``key_path``, else ``None`` for an in-memory ledger (key kept in memory), else
+    ``$HABEAS_KEY``, else ``<db>.key`` beside a SQLite file, else
+    ``~/.config/habeas/signing.key``."""
     if key_path is not None:
         return Path(key_path)
+    backend, target = parse_store_url(url)
+    if backend == "sqlite" and target == ":memory:":
+        return None
     if os.environ.get(KEY_ENV):
         return Path(os.environ[KEY_ENV])
-    backend, target = parse_store_url(url)
     if backend == "sqlite":
-        return None if target == ":memory:" else Path(target + ".key")
+        return Path(target + ".key")
     return Path.home() / ".config" / "habeas" / "signing.key"
 
 

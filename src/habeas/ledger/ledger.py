@@ -35,6 +35,7 @@ from habeas.ledger.records import (
 )
 from habeas.ledger.rotation import key_chain, refuse_reserved
 from habeas.ledger.sequencer import GroupCommit, Request
+from habeas.ledger.signer import SignerGuard, state_path
 from habeas.ledger.store import Node, Row, Store, Writer, open_store, parse_store_url
 from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
 
@@ -75,6 +76,8 @@ class Ledger:
         self._tree: tuple[int, list[tuple[int, bytes]]] = (-1, [])
         self._notes: dict[int, str] = {}  # issued checkpoints by size: immutable, so cached
         self._nodes: dict[merkle.Key, bytes] = {}
+        self.guard = SignerGuard(None if key_path is None else state_path(key_path),
+                                 self.origin, self._last_stored_checkpoint)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -323,6 +326,11 @@ class Ledger:
                                 new_root, tuple(merkle.assemble(groups, found)),
                                 self._checkpoint_note(new_size, new_root))
 
+    def _consistency_path(self, old_size: int, new_size: int) -> list[bytes]:
+        """The RFC 9162 consistency proof between two sizes, from the stored tree."""
+        groups = merkle.consistency_keys(old_size, new_size)
+        return merkle.assemble(groups, self._hashes([k for g in groups for k in g]))
+
     def checkpoint(self, size: int | None = None) -> str:
         """The signed checkpoint note for ``size`` (default: now); every one issued is kept."""
         size = self._size_or_current(size)
@@ -336,7 +344,9 @@ class Ledger:
             if root != self.root(size):
                 raise VerificationError(f"the stored tree is inconsistent at size {size}; "
                                         "run `habeas verify`")
-            note = Checkpoint(self.origin, size, root).sign(self._signing_key())
+            signer = self._signing_key()
+            note = self.guard.sign(Checkpoint(self.origin, size, root),
+                                   self._consistency_path, lambda c: c.sign(signer))
             self.store.add_checkpoint(size, note, format_time(self._clock()))
         elif _note_root(note) != root:
             raise VerificationError(f"the stored tree disagrees with the signed checkpoint "
@@ -365,16 +375,29 @@ class Ledger:
             self._signer = signer
         return self._signer
 
+    def _last_stored_checkpoint(self) -> str | None:
+        """The largest checkpoint in the database whose signature checks out: what a signer
+        with no state file yet starts from (trust on first use of this version)."""
+        chain = key_chain(self.store, self._verifier)
+        for size, note in sorted(self.store.checkpoints(), key=lambda c: -c[0]):
+            try:
+                chain.open(note, size, self.origin)
+            except VerificationError:
+                continue
+            return note
+        return None
+
     def checkpoints(self) -> list[str]:
         """Every checkpoint note issued so far, oldest first."""
         return [note for _, note in self.store.checkpoints()]
 
     def verify(self, checkpoint: str | None = None, progress: ProgressFn | None = None,
                deep: bool = False) -> VerifyReport:
-        """Recompute every leaf and the root; check every stored checkpoint and, if given, an
-        earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
+        """Recompute every leaf and the root; check every stored checkpoint, the signer's
+        last checkpoint (when its state file is here) and, if given, an earlier checkpoint
+        against the log as it is now. Raises ``VerificationError`` naming the first bad seq."""
         return verify_log(self.store, key_chain(self.store, self._verifier), self.origin,
-                          checkpoint, progress, deep)
+                          checkpoint, progress, deep, self.guard.last())
 
 
 @functools.lru_cache(maxsize=1024)

@@ -75,9 +75,16 @@ class ConsistencyProof:
     path: tuple[bytes, ...]
     checkpoint: str
 
-    def verify(self, verifier: Verifier | None = None) -> None:
-        verify_consistency(self.old_size, self.new_size, self.old_root, self.new_root,
-                           self.path)
+    def verify(self, old_root: bytes, verifier: Verifier | None = None) -> None:
+        """Raise ``VerificationError`` unless the path proves the tree whose root the
+        caller holds (``old_root``, from a checkpoint of ``old_size`` it kept) a prefix of
+        the new one (and, given a verifier, the new root is the signed one). The proof's
+        own ``old_root`` is the server's word and is never trusted: a log rewritten from
+        the start would supply a matching one."""
+        if self.old_root != old_root:
+            raise VerificationError(f"the proof starts from another root at size "
+                                    f"{self.old_size} than the one you hold")
+        verify_consistency(self.old_size, self.new_size, old_root, self.new_root, self.path)
         _signed(self.checkpoint, verifier, self.new_size, self.new_root)
 
     def to_json(self) -> dict[str, Any]:

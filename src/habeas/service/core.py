@@ -405,9 +405,9 @@ class Service:
             raise NotFoundError(f"no record {seq}")
         return self.ledger.get(seq).to_json()
 
-    def export(self) -> dict[str, Any]:
+    def export(self, since: int | None = None) -> dict[str, Any]:
         """The case as a bundle, with the checkpoint and every record's inclusion proof."""
-        return export_bundle(self.ledger)
+        return export_bundle(self.ledger, since)
 
     # --- writes ------------------------------------------------------------------------
 
