@@ -188,17 +188,16 @@ def check_extends(held: Checkpoint, checkpoint: Checkpoint,
     if held.size > checkpoint.size:
         raise VerificationError(f"the bundle's checkpoint (size {checkpoint.size}) is older "
                                 f"than the trusted checkpoint (size {held.size})")
-    if held.size == checkpoint.size or held.size == 0:
-        verify_consistency(held.size, checkpoint.size, held.root, checkpoint.root, [])
-        return
-    if consistency is None or consistency.old_size != held.size:
-        raise VerificationError(f"the bundle carries no consistency proof from size "
-                                f"{held.size} (the trusted checkpoint's); export it with "
-                                f"--since {held.size}")
-    try:
-        path = [bytes.fromhex(node) for node in consistency.path]
-    except ValueError:
-        raise VerificationError("consistency proof path is not hex") from None
+    path: list[bytes] = []
+    if held.size not in (0, checkpoint.size):
+        if consistency is None or consistency.old_size != held.size:
+            raise VerificationError(f"the bundle carries no consistency proof from size "
+                                    f"{held.size} (the trusted checkpoint's); export it with "
+                                    f"--since {held.size}")
+        try:
+            path = [bytes.fromhex(node) for node in consistency.path]
+        except ValueError:
+            raise VerificationError("consistency proof path is not hex") from None
     try:
         verify_consistency(held.size, checkpoint.size, held.root, checkpoint.root, path)
     except VerificationError as error:
