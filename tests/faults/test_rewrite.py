@@ -112,3 +112,17 @@ def test_a_changed_record_is_named_exactly_between_checkpoints(url: str, key: Pa
         ledger.verify()
     assert caught.value.seq == caught.value.last == CHANGED
     assert str(caught.value).startswith("seq 44: the root at size 45 differs")
+
+
+def test_the_ledger_checks_itself_and_stops_signing(url: str, key: Path) -> None:
+    """A running ledger whose record 44 is changed under it: its self-check names the
+    records, and from then on it signs nothing, not even a checkpoint it had cached."""
+    with order_log(url, key) as ledger:
+        ledger.checkpoint()
+        assert ledger.self_check() is None
+        rewrite_record(url, CHANGED, SV, HN, rebuild=False, forget_checkpoints=False)
+        found = ledger.self_check()
+        assert found is not None and (found.seq, found.last) == (44, 45)
+        with pytest.raises(SignerAlarm, match="stopped after a failed self-check: seqs 44 "
+                                              "to 45"):
+            ledger.checkpoint()

@@ -35,7 +35,7 @@ from habeas.ledger.records import (
 )
 from habeas.ledger.rotation import key_chain, refuse_reserved
 from habeas.ledger.sequencer import GroupCommit, Request
-from habeas.ledger.signer import SignerGuard, state_path
+from habeas.ledger.signer import SignerAlarm, SignerGuard, state_path
 from habeas.ledger.store import Node, Row, Store, Writer, open_store, parse_store_url
 from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
 
@@ -338,7 +338,10 @@ class Ledger:
 
     def _checkpoint_note(self, size: int, root: bytes) -> str:
         """The signed checkpoint for ``size``, issued and stored if there is none yet; the
-        root a proof leads to must be the one it commits to."""
+        root a proof leads to must be the one it commits to. Once the signer's alarm is
+        raised nothing is handed out, not even a checkpoint signed before."""
+        if self.guard.alarm is not None:
+            raise self.guard.alarm
         note = self._notes.get(size) or self.store.checkpoint_at(size)
         if note is None:
             if root != self.root(size):
@@ -390,6 +393,21 @@ class Ledger:
     def checkpoints(self) -> list[str]:
         """Every checkpoint note issued so far, oldest first."""
         return [note for _, note in self.store.checkpoints()]
+
+    def self_check(self, deep: bool = False) -> VerificationError | None:
+        """Verify the log against the stored checkpoints and the signer's memory, as a
+        server should on start and on a schedule. On failure the signer stops signing
+        (its alarm is raised for every later checkpoint) and the error is returned, naming
+        the first bad seq (``error.seq``, ``error.last``) where one can be named; ``None``
+        when the log is intact. ``deep`` also recomputes every stored tree node."""
+        try:
+            self.verify(deep=deep)
+        except VerificationError as error:
+            self.guard.alarm = SignerAlarm(f"signer: stopped after a failed self-check: "
+                                           f"{error}", seq=error.seq, last=error.last)
+            self._notes.clear()
+            return error
+        return None
 
     def verify(self, checkpoint: str | None = None, progress: ProgressFn | None = None,
                deep: bool = False) -> VerifyReport:
