@@ -27,6 +27,7 @@ from habeas.errors import Problem, ValidationError, VerificationError
 
 if TYPE_CHECKING:
     from habeas.ledger import Checkpoint, Ledger
+    from habeas.ledger.cosignature import WitnessPolicy
 
 
 class ProvenRecord(Model):
@@ -110,7 +111,7 @@ def export_bundle(ledger: Ledger, since: int | None = None) -> dict[str, Any]:
     document["ledger"] = {
         "origin": _origin(ledger.checkpoint(size)),
         "verifier_key": ledger.verifier_key(),
-        "checkpoint": ledger.checkpoint(size),
+        "checkpoint": ledger.best_checkpoint(size),
         "tree_size": size,
         "root": ledger.root(size).hex() if size else "",
         "records": proven,
@@ -135,7 +136,8 @@ def _origin(note: str) -> str:
 
 
 def verify_exported(data: dict[str, Any], case: Case, trusted_key: str | None = None,
-                    trusted_checkpoint: str | None = None) -> int:
+                    trusted_checkpoint: str | None = None,
+                    policy: WitnessPolicy | None = None) -> int:
     """Check an exported bundle's proofs against its checkpoint; return the number checked.
 
     Every object of the case must be covered by a record whose payload is exactly the
@@ -152,6 +154,8 @@ def verify_exported(data: dict[str, Any], case: Case, trusted_key: str | None = 
     section = LedgerSection.model_validate(data["ledger"])
     verifier = Verifier.parse(trusted_key or section.verifier_key)
     checkpoint = Checkpoint.open(section.checkpoint, verifier)
+    if policy is not None:
+        policy.check(section.checkpoint)
     if trusted_checkpoint is not None:
         check_extends(Checkpoint.open(trusted_checkpoint, verifier, checkpoint.origin),
                       checkpoint, section.consistency)
@@ -206,18 +210,18 @@ def check_extends(held: Checkpoint, checkpoint: Checkpoint,
 
 
 def import_bundle_file(ledger: Ledger, path: str | Path, actor: str = "bundle",
-                       trusted_key: str | None = None, trusted_checkpoint: str | None = None
-                       ) -> ImportResult:
+                       trusted_key: str | None = None, trusted_checkpoint: str | None = None,
+                       policy: WitnessPolicy | None = None) -> ImportResult:
     """Validate a bundle file (checking its proofs if it was exported) and import it."""
     data = load_bundle_data(path)
     proofs = data.pop("ledger", None) if isinstance(data, dict) else None
     case = bundle_from_data(data, source=str(path))
-    if trusted_checkpoint is not None and proofs is None:
+    if (trusted_checkpoint is not None or policy is not None) and proofs is None:
         raise VerificationError(f"{path}: carries no ledger section to hold against the "
                                 "trusted checkpoint")
     if proofs is not None:
         try:
-            verify_exported({"ledger": proofs}, case, trusted_key, trusted_checkpoint)
+            verify_exported({"ledger": proofs}, case, trusted_key, trusted_checkpoint, policy)
         except VerificationError as error:
             raise VerificationError(f"{path}: {error}") from None
         except ValueError as error:  # a malformed ledger section

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from habeas.cli.common import DbOption, JsonOption, read_input_file, resolve_db
+from habeas.cli.ledger import QuorumOption, WitnessKeysOption
 
 
 class SchemaName(StrEnum):
@@ -35,6 +36,8 @@ def import_(
         "--trusted-checkpoint", help="A signed checkpoint you kept (e.g. from /-/checkpoint): "
         "the bundle's log must extend it, proved from the root you hold.",
         show_default=False)] = None,
+    witness: WitnessKeysOption = None,
+    quorum: QuorumOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Validate a case bundle and append it to the ledger.
@@ -50,7 +53,9 @@ def import_(
     """
     from habeas.bundle.exchange import import_bundle_file
     from habeas.ledger import Ledger, parse_store_url
+    from habeas.ledger.cosignature import WitnessPolicy
 
+    policy = WitnessPolicy.parse(witness or [], quorum)
     url = resolve_db(db)
     held = None if trusted_checkpoint is None else read_input_file(trusted_checkpoint,
                                                                    "--trusted-checkpoint")
@@ -58,7 +63,7 @@ def import_(
     ledger = Ledger.init(url) if throwaway else Ledger.open(url)
     try:
         result = import_bundle_file(ledger, bundle, actor=actor, trusted_key=trusted_key,
-                                    trusted_checkpoint=held)
+                                    trusted_checkpoint=held, policy=policy)
     finally:
         ledger.close()
     seqs = [r.seq for r in result.records]

@@ -51,8 +51,8 @@ def write_key(path: Path, signer: Signer) -> None:
         os.fsync(handle.fileno())
 
 
-def read_key(path: Path) -> Signer:
-    """Load the signing key, refusing a file that group or others may read."""
+def check_private(path: Path) -> None:
+    """Refuse a key file that is missing or that group or others may read."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -60,6 +60,11 @@ def read_key(path: Path) -> Signer:
     if mode & 0o077:
         raise ConfigError(f"key file {path}: mode {mode:04o} lets group or others read it; "
                           f"run chmod 600 {path}")
+
+
+def read_key(path: Path) -> Signer:
+    """Load the signing key, refusing a file that group or others may read."""
+    check_private(path)
     try:
         text = path.read_text().strip()
     except OSError as error:

@@ -35,9 +35,10 @@ from habeas.ledger.records import (
 )
 from habeas.ledger.rotation import key_chain, refuse_reserved
 from habeas.ledger.sequencer import GroupCommit, Request
-from habeas.ledger.signer import SignerAlarm, SignerGuard, state_path
+from habeas.ledger.signer import SignerAlarm, SignerGuard, body_of, state_path
 from habeas.ledger.store import Node, Row, Store, Writer, open_store, parse_store_url
 from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
+from habeas.ledger.witnessing import WitnessClient, submit
 
 Clock = Callable[[], datetime]
 FORMAT_VERSION = "1"
@@ -76,6 +77,7 @@ class Ledger:
         self._tree: tuple[int, list[tuple[int, bytes]]] = (-1, [])
         self._notes: dict[int, str] = {}  # issued checkpoints by size: immutable, so cached
         self._nodes: dict[merkle.Key, bytes] = {}
+        self._cosigned: dict[int, str] = {}
         self.guard = SignerGuard(None if key_path is None else state_path(key_path),
                                  self.origin, self._last_stored_checkpoint)
 
@@ -358,6 +360,31 @@ class Ledger:
             self._notes.clear()
         self._notes[size] = note
         return note
+
+    def witnessed_checkpoint(self, witnesses: Sequence[WitnessClient], required: int = 0
+                             ) -> str:
+        """The current checkpoint with the cosignatures of ``witnesses`` (C2SP
+        tlog-witness), each sent a consistency proof from the size it last cosigned; the
+        cosigned note is stored beside the plain one. Raises ``VerificationError`` when
+        fewer than ``required`` witnesses cosign."""
+        note = self.checkpoint()
+        size = Checkpoint.parse(body_of(note)).size
+        cached = self._cosigned.get(size)
+        if cached is not None and cached.count("\n\u2014 ") - 1 >= max(required, 1):
+            return cached
+        cosigned = submit(note, witnesses, self._consistency_path, required=required)
+        if cosigned != note:
+            self.store.add_checkpoint(size, cosigned, format_time(self._clock()))
+            self._cosigned = {size: cosigned}
+        return cosigned
+
+    def best_checkpoint(self, size: int) -> str:
+        """The stored note for ``size`` with the most signatures (cosigned by witnesses,
+        when any did), else a freshly signed one."""
+        notes = [note for at, note in self.store.checkpoints() if at == size]
+        if not notes:
+            return self.checkpoint(size)
+        return max(notes, key=lambda note: note.count("\n\u2014 "))
 
     def check_signing_key(self) -> str:
         """Load and check the signing key now (mode 0600, the key in force) rather than at
