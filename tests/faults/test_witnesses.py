@@ -14,11 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from tests.faults.backends import rewrite_record
 from tests.faults.test_rewrite import CHANGED, HN, SV, order_log
 
-from habeas.ledger import RecordDraft
+from habeas.api import create_app
+from habeas.ledger import Ledger, RecordDraft
 from habeas.ledger.cosignature import WitnessPolicy
+from habeas.ledger.witnessing import WitnessClient
+from habeas.service import Service
+from habeas.service.database import Database
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -74,8 +79,6 @@ def test_witnesses_cosign_growth_and_refuse_a_rewrite(url: str, key: Path, tmp_p
     checked = habeas("verify", "--db", url, "--checkpoint", str(saved), *policy, key=key)
     assert checked.returncode == 0, checked.stderr
 
-    from habeas.ledger import Ledger
-
     with Ledger.open(url, key) as ledger:
         ledger.append([RecordDraft("movement.departed", {"flight": "later"})])
     grown = habeas("checkpoint", "--db", url, *specs, key=key)  # a new process: 409, then proof
@@ -83,16 +86,28 @@ def test_witnesses_cosign_growth_and_refuse_a_rewrite(url: str, key: Path, tmp_p
     assert grown.stdout.split("\n")[1] == "87" and grown.stdout.count("\u2014 witness.test/") == 2
     held = [state.read_text() for _, _, state in witnesses]
 
+    with Ledger.open(url, key) as ledger:  # the server publishes the cosigned note
+        ledger.append([RecordDraft("movement.departed", {"flight": "served"})])
+        service = Service(ledger, Database(url))
+        service.witnesses = [WitnessClient.parse(f"{p}={v}") for p, v, _ in witnesses]
+        published = TestClient(create_app(service)).get("/-/checkpoint").text
+    assert published.split("\n")[1] == "88" and published.count("\u2014 witness.test/") == 2
+    held = [state.read_text() for _, _, state in witnesses]
+
     rewrite_record(url, CHANGED, SV, HN, rebuild=True, forget_checkpoints=True)
+    restarted = Service.open(url, key_path=str(key))  # its self-check stops the signer
+    health = TestClient(create_app(restarted)).get("/-/health")
+    assert health.status_code == 503 and health.json()["status"] == "alarm"
+    restarted.ledger.close()
     own = habeas("checkpoint", "--db", url, *specs, key=key)
-    assert own.returncode == 1 and "refusing to sign the tree of size 87" in own.stderr
+    assert own.returncode == 1 and "refusing to sign the tree of size 88" in own.stderr
     thief = tmp_path / "thief" / "signing.key"
     thief.parent.mkdir()
     thief.write_bytes(key.read_bytes())
     thief.chmod(0o600)
     forged = habeas("checkpoint", "--db", url, *specs, key=thief)
     assert forged.returncode == 1, forged.stdout
-    assert "0 of the 2 witness cosignatures required for the checkpoint of size 87" in \
+    assert "0 of the 2 witness cosignatures required for the checkpoint of size 88" in \
         forged.stderr
     assert forged.stderr.count("refused with 409") == 2  # same size, another root
     assert [state.read_text() for _, _, state in witnesses] == held
@@ -101,5 +116,5 @@ def test_witnesses_cosign_growth_and_refuse_a_rewrite(url: str, key: Path, tmp_p
         ledger.append([RecordDraft("movement.departed", {"flight": "forged"})])
     forged = habeas("checkpoint", "--db", url, *specs, key=thief)
     assert forged.returncode == 1
-    assert forged.stderr.count("refused with 422") == 2  # no consistency proof from 87
+    assert forged.stderr.count("refused with 422") == 2  # no consistency proof from 88
     assert [state.read_text() for _, _, state in witnesses] == held

@@ -38,14 +38,21 @@ def register(app: typer.Typer) -> None:
 
 
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000,
-          key: KeyOption = None, local_webhooks: LocalHooksOption = False) -> None:
+          key: KeyOption = None, local_webhooks: LocalHooksOption = False,
+          witness: Annotated[list[str] | None, typer.Option(
+              "--witness", help="URL=VKEY of a witness (C2SP tlog-witness) that cosigns "
+              "each new checkpoint published at /-/checkpoint; repeat for more.",
+              show_default=False)] = None) -> None:
     """Serve the HTTP API and the web pages over a ledger, delivering alerts as they arise.
 
     Example: habeas serve --db postgresql://habeas@localhost/habeas --port 8000
     """
+    from habeas.ledger.witnessing import WitnessClient
     from habeas.service import Service
 
-    _run(Service.open(resolve_db(db), key_path=key, local_webhooks=local_webhooks), host, port)
+    service = Service.open(resolve_db(db), key_path=key, local_webhooks=local_webhooks)
+    service.witnesses = [WitnessClient.parse(spec) for spec in witness or []]
+    _run(service, host, port)
 
 
 def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",

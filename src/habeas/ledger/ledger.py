@@ -369,13 +369,13 @@ class Ledger:
         fewer than ``required`` witnesses cosign."""
         note = self.checkpoint()
         size = Checkpoint.parse(body_of(note)).size
-        cached = self._cosigned.get(size)
-        if cached is not None and cached.count("\n\u2014 ") - 1 >= max(required, 1):
+        cached = self._cosigned.get(size)  # asked once per size, even if some refused
+        if cached is not None and cached.count("\n\u2014 ") - 1 >= required:
             return cached
         cosigned = submit(note, witnesses, self._consistency_path, required=required)
         if cosigned != note:
             self.store.add_checkpoint(size, cosigned, format_time(self._clock()))
-            self._cosigned = {size: cosigned}
+        self._cosigned = {size: cosigned}
         return cosigned
 
     def best_checkpoint(self, size: int) -> str:

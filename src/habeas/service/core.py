@@ -28,6 +28,7 @@ from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.law import Action, Engine, Interpretation, findings_schema
 from habeas.law.certainty import Tri
 from habeas.ledger import Ledger, Record
+from habeas.ledger.witnessing import WitnessClient
 from habeas.service import entry, scope, words
 from habeas.service.access import Permission, Principal
 from habeas.service.accounts import Accounts, TokenInfo
@@ -91,6 +92,7 @@ class Service:
         self._lock = threading.RLock()
         self._snapshot: _Snapshot | None = None
         self._audited_size = -1
+        self.witnesses: list[WitnessClient] = []  # C2SP tlog-witness servers to cosign
         self._outbox()  # records already in the log when the service first ran raise nothing
 
     @classmethod
@@ -99,6 +101,7 @@ class Service:
         """The service over the ledger at ``url``, with its operational tables beside it."""
         ledger = Ledger.init(url, key_path) if create else Ledger.open(url, key_path)
         ledger.check_signing_key()  # a 0644 or missing key file stops a server before it starts
+        ledger.self_check()  # a log rewritten while the server was down: the signer stops
         return cls(ledger, Database(url), **options)
 
     # --- the case as it stands ---------------------------------------------------------
@@ -380,6 +383,9 @@ class Service:
     # --- proofs ------------------------------------------------------------------------
 
     def checkpoint(self) -> str:
+        """The latest checkpoint, cosigned by the configured witnesses that accept it."""
+        if self.witnesses:
+            return self.ledger.witnessed_checkpoint(self.witnesses)
         return self.ledger.checkpoint()
 
     def verifier_key(self) -> str:
