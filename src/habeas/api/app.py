@@ -18,7 +18,7 @@ import habeas
 from habeas.api import errors
 from habeas.api.auth import route_permission
 from habeas.api.middleware import BodyLimit, SecurityHeaders
-from habeas.api.routes import alerts, cases, law, meta, tokens, writes
+from habeas.api.routes import alerts, cases, law, log, meta, tokens, writes
 from habeas.errors import Problem
 from habeas.service import Service
 from habeas.service.alerts import Worker
@@ -26,8 +26,8 @@ from habeas.web import pages
 from habeas.web.render import page
 from habeas.web.session import Forbidden, LoginRequired
 
-ROUTERS = (meta.router, cases.router, law.router, writes.router, alerts.router, tokens.router,
-           pages.router)
+ROUTERS = (meta.router, log.router, cases.router, law.router, writes.router, alerts.router,
+           tokens.router, pages.router)
 DESCRIPTION = """A custody ledger in which court orders are executable.
 
 Authenticate with `Authorization: Bearer <token>` (create one with `habeas token create`).

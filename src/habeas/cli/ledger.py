@@ -166,6 +166,9 @@ def prove(seq: Annotated[int | None, typer.Argument(
               "--consistency", metavar="OLD NEW",
               help="Prove the tree of size OLD a prefix of the tree of size NEW.",
               show_default=False)] = None,
+          receipt: Annotated[bool, typer.Option(
+              "--receipt", help="Print SEQ's offline receipt as a C2SP tlog-proof (the "
+              "record's bytes, its inclusion proof and the checkpoint) instead.")] = False,
           db: DbOption = None) -> None:
     """Print an inclusion proof (or, with --consistency, a consistency proof) as JSON,
     with the signed checkpoint it is against.
@@ -182,6 +185,9 @@ def prove(seq: Annotated[int | None, typer.Argument(
     with Ledger.open(resolve_db(db)) as ledger:
         if consistency is not None:
             _print_json(ledger.consistency_proof(*consistency).to_json())
+        elif receipt:
+            assert seq is not None
+            typer.echo(ledger.receipt(seq), nl=False)
         else:
             assert seq is not None
             _print_json(ledger.inclusion_proof(seq, size).to_json())

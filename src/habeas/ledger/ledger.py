@@ -3,6 +3,7 @@ tree and committed, and where roots, proofs and checkpoints are made from stored
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import uuid
@@ -377,6 +378,17 @@ class Ledger:
             self.store.add_checkpoint(size, cosigned, format_time(self._clock()))
         self._cosigned = {size: cosigned}
         return cosigned
+
+    def receipt(self, seq: int) -> str:
+        """An offline receipt for ``seq`` as a C2SP tlog-proof: the record's bytes, its
+        inclusion proof in the tree as it is now, and that tree's checkpoint (cosigned by
+        witnesses when a cosigned one is stored)."""
+        size = self.size()
+        proof = self.inclusion_proof(seq, size)
+        row = self.store.row(seq)
+        assert row is not None  # inclusion_proof found it
+        return dataclasses.replace(proof, checkpoint=self.best_checkpoint(size)).tlog_proof(
+            row.body)
 
     def best_checkpoint(self, size: int) -> str:
         """The stored note for ``size`` with the most signatures (cosigned by witnesses,

@@ -3,6 +3,7 @@ JSON form that the standalone verifier in ``docs/ledger.md`` reads."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,17 @@ class InclusionProof:
         return {"leaf_index": self.leaf_index, "tree_size": self.tree_size,
                 "leaf_hash": self.leaf_hash.hex(), "path": [h.hex() for h in self.path],
                 "root": self.root.hex(), "checkpoint": self.checkpoint}
+
+    def tlog_proof(self, entry: bytes | None = None) -> str:
+        """The proof as a C2SP ``tlog-proof`` (``c2sp.org/tlog-proof@v1``): the record's
+        leaf bytes as ``extra`` (unauthenticated by the format: the verifier hashes them
+        and compares with the path's leaf), the index, the path, then the checkpoint."""
+        lines = ["c2sp.org/tlog-proof@v1"]
+        if entry is not None:
+            lines.append("extra " + base64.b64encode(entry).decode())
+        lines.append(f"index {self.leaf_index}")
+        lines += [base64.b64encode(node).decode() for node in self.path]
+        return "\n".join(lines) + "\n\n" + self.checkpoint
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> InclusionProof:
