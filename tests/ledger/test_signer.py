@@ -64,3 +64,13 @@ def test_without_a_state_file_it_starts_from_the_largest_stored_checkpoint(
                        lambda c: c.sign(signer))
         with pytest.raises(SignerAlarm):  # alarmed: refuses even a good tree now
             guard.sign(other, prove, lambda c: c.sign(signer))
+
+
+def test_checkpoints_of_old_sizes_are_signed_but_not_stored(tmp_path: Path) -> None:
+    """Proofs at arbitrary old sizes (any reader may ask) never grow the checkpoints
+    table: only a new head is stored."""
+    with grown(tmp_path, 40) as ledger:
+        ledger.checkpoint()
+        for size in range(1, 40):
+            ledger.inclusion_proof(0, size).verify()
+        assert [size for size, _ in ledger.store.checkpoints()] == [40]

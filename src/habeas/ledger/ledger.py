@@ -353,7 +353,10 @@ class Ledger:
             signer = self._signing_key()
             note = self.guard.sign(Checkpoint(self.origin, size, root),
                                    self._consistency_path, lambda c: c.sign(signer))
-            self.store.add_checkpoint(size, note, format_time(self._clock()))
+            # A new head is stored; an older size asked for by a request (proved a prefix
+            # of the head) is only cached, so requests cannot grow the table at will.
+            if self.guard.last() == note:
+                self.store.add_checkpoint(size, note, format_time(self._clock()))
         elif _note_root(note) != root:
             raise VerificationError(f"the stored tree disagrees with the signed checkpoint "
                                     f"of size {size}; run `habeas verify`")
