@@ -117,19 +117,8 @@ class SignerGuard:
         if self.path is None:
             self._memory = note
             return
-        tmp = self.path.with_name(self.path.name + ".tmp")
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(note)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-            directory = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
+            write_atomically(self.path, note)
         except OSError as error:
             raise ConfigError(f"signer state {self.path}: cannot write it "
                               f"({error.strerror}); nothing was signed") from None
@@ -141,14 +130,38 @@ class SignerGuard:
             return
         lock = self.path.with_name(self.path.name.removesuffix(".state") + ".lock")
         try:
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+            with locked(lock):
+                yield
         except OSError as error:
-            raise ConfigError(f"signer lock {lock}: cannot open it ({error.strerror})") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+            raise ConfigError(f"signer lock {lock}: cannot take it ({error.strerror})") from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text`` (mode 0600) so that a crash leaves the old or the new
+    content, never a mix, and the new one is on disk when this returns."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` (created 0600), across processes."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _parse(note: str, path: Path | None) -> Checkpoint:

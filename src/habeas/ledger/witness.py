@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import fcntl
 import json
-import os
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from habeas.ledger.checkpoint import Checkpoint
 from habeas.ledger.cosignature import Cosigner
 from habeas.ledger.merkle import verify_consistency
 from habeas.ledger.note import Verifier, open_note
+from habeas.ledger.signer import locked, write_atomically
 
 MAX_PROOF_LINES = 63
 SIZE_TYPE = "text/x.tlog.size"
@@ -99,33 +99,10 @@ class Witness:
         return Answer(200, self.cosigner.cosign(checkpoint.body(), int(self.clock())))
 
     def _write(self, latest: dict[str, str]) -> None:
-        tmp = self.state.with_name(self.state.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(latest, handle, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.state)
-        directory = os.open(self.state.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        write_atomically(self.state, json.dumps(latest, sort_keys=True))
 
-    def _file_lock(self) -> _FileLock:
-        return _FileLock(self.state.with_name(self.state.name + ".lock"))
-
-
-class _FileLock:
-    def __init__(self, path: Path) -> None:
-        self.path, self.fd = path, -1
-
-    def __enter__(self) -> None:
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        os.close(self.fd)
+    def _file_lock(self) -> AbstractContextManager[None]:
+        return locked(self.state.with_name(self.state.name + ".lock"))
 
 
 def _parse(request: bytes) -> tuple[int, list[bytes], str]:
