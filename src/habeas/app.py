@@ -20,7 +20,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 import habeas
 from habeas.api import errors
 from habeas.api.middleware import AccessLog, BodyLimit, SecurityHeaders, StrictJson
-from habeas.api.routes import alerts, cases, courtlistener_hook, law, meta, tokens, writes
+from habeas.api.routes import alerts, cases, courtlistener_hook, law, log, meta, tokens, writes
 from habeas.errors import Problem
 from habeas.ratelimit import API_BURST, API_RATE, RequestLimiter
 from habeas.routing import route_permission
@@ -31,8 +31,8 @@ from habeas.web import pages
 from habeas.web.render import page
 from habeas.web.session import Forbidden, LoginRequired
 
-ROUTERS = (meta.router, cases.router, law.router, writes.router, alerts.router, tokens.router,
-           courtlistener_hook.router, pages.router)
+ROUTERS = (meta.router, log.router, cases.router, law.router, writes.router, alerts.router,
+           tokens.router, courtlistener_hook.router, pages.router)
 DESCRIPTION = """A custody ledger in which court orders are executable.
 
 Authenticate with `Authorization: Bearer <token>` (create one with `habeas token create`).

@@ -60,12 +60,17 @@ class IntegrityError(HabeasError):
 class VerificationError(HabeasError):
     """Raised when the log, a proof or a signature does not check out.
 
-    ``seq`` names the first bad record when one can be named.
+    ``seq`` names the first bad record when one can be named; ``last``, when the evidence
+    narrows it only to a range, the last record it may be.
     """
 
-    def __init__(self, message: str, *, seq: int | None = None) -> None:
+    def __init__(self, message: str, *, seq: int | None = None,
+                 last: int | None = None) -> None:
         self.seq = seq
-        super().__init__(message if seq is None else f"seq {seq}: {message}")
+        self.last = seq if last is None else last
+        where = "" if seq is None else (f"seq {seq}: " if self.last == seq else
+                                        f"seqs {seq} to {self.last}: ")
+        super().__init__(where + message)
 
 
 class ConfigError(HabeasError):

@@ -108,4 +108,5 @@ def test_a_route_without_a_permission_is_refused_at_start_up() -> None:
 
 def test_the_route_table_is_what_the_app_serves() -> None:
     served = {p for p in API.client.get("/openapi.json").json()["paths"]}
-    assert served == {r.path for r in route_table() if r.include_in_schema}
+    assert served == {r.path.replace(":path}", "}") for r in route_table()
+                      if r.include_in_schema}  # OpenAPI drops Starlette's path converter

@@ -106,8 +106,10 @@ def test_checkpoint_prove_and_verify(db: str, tmp_path: Path) -> None:
     code, out, err = run_cli("verify", "--db", db, "--checkpoint", str(saved))
     with Ledger.open(db) as ledger:
         root = ledger.root().hex()
+    # one stored checkpoint: the head of size 3 (the size-2 one `prove --size 2` signed
+    # was an old size, cached but not stored)
     assert (code, out, err) == (0, f"intact: 4 records, root {root}, stored checkpoints "
-                                   "checked: 2, consistent with the given checkpoint of "
+                                   "checked: 1, consistent with the given checkpoint of "
                                    "size 3\n", "")
 
 
@@ -132,3 +134,24 @@ def test_help_texts_carry_examples() -> None:
     for command in ("init", "append", "log", "checkpoint", "prove", "verify", "key"):
         code, out, _ = run_cli(command, "--help")
         assert code == 0 and "Example:" in out and f"habeas {command}" in out
+
+
+def test_prove_receipt_prints_a_tlog_proof(db: str) -> None:
+    import base64
+    import hashlib
+
+    from habeas.ledger import Checkpoint, Verifier
+    from habeas.ledger.merkle import verify_inclusion
+
+    run_cli("append", "--db", db, "-", input=LINES)
+    code, text, _ = run_cli("prove", "1", "--receipt", "--db", db)
+    assert code == 0
+    head, _, note = text.partition("\n\n")
+    lines = head.split("\n")
+    assert lines[0] == "c2sp.org/tlog-proof@v1" and lines[2] == "index 1"
+    entry = base64.b64decode(lines[1].removeprefix("extra "))
+    with Ledger.open(db) as ledger:
+        assert entry == ledger.store.row(1).body  # type: ignore[union-attr]
+        checkpoint = Checkpoint.open(note, Verifier.parse(ledger.verifier_key()))
+    verify_inclusion(1, checkpoint.size, hashlib.sha256(b"\x00" + entry).digest(),
+                     [base64.b64decode(line) for line in lines[3:]], checkpoint.root)

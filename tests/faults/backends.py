@@ -86,3 +86,38 @@ def has_command(name: str) -> bool:
 
     group = typer.main.get_command(app)
     return name in getattr(group, "commands", {})
+
+
+def rewrite_record(url: str, seq: int, old: bytes, new: bytes, *, rebuild: bool,
+                   forget_checkpoints: bool) -> None:
+    """Change record ``seq``'s bytes (``old`` replaced by ``new``) and recompute its leaf
+    hash; with ``rebuild``, recompute every stored tree node from the leaves too, and with
+    ``forget_checkpoints`` empty the checkpoints table: the whole rewrite an attacker with
+    database access (but not the signing key) can do."""
+    import hashlib
+
+    from habeas.ledger import open_store
+
+    store = open_store(url)
+    try:
+        leaves = [h for _, _, hashes in store.leaves(0, store.size(), 1 << 15) for h in hashes]
+        row = store.row(seq)
+    finally:
+        store.close()
+    assert row is not None and old in row.body, "the record to rewrite does not hold it"
+    body = row.body.replace(old, new)
+    leaves[seq] = hashlib.sha256(b"\x00" + body).digest()
+    statements: list[Statement] = [("UPDATE records SET body = ?, leaf_hash = ? WHERE seq = ?",
+                                    (body, leaves[seq], seq))]
+    if rebuild:
+        statements.append(("DELETE FROM nodes", ()))
+        level, hashes = 0, leaves
+        while len(hashes) > 1:
+            hashes = [hashlib.sha256(b"\x01" + a + b).digest()
+                      for a, b in zip(hashes[0::2], hashes[1::2], strict=False)]
+            level += 1
+            statements += [("INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)",
+                            (level, index, digest)) for index, digest in enumerate(hashes)]
+    if forget_checkpoints:
+        statements.append(("DELETE FROM checkpoints", ()))
+    tamper(url, statements)

@@ -118,6 +118,6 @@ def check_promises(url: str, key: Path, logs: Path) -> tuple[int, int, int]:
             old = Checkpoint.open(note, verifier, ledger.origin)
             proof = ledger.consistency_proof(old.size, size)
             assert proof.old_root == old.root, f"checkpoint of size {old.size} not a prefix"
-            proof.verify(verifier)
+            proof.verify(old.root, verifier)
             ledger.verify(note)
         return acked, len(notes), size

@@ -28,9 +28,13 @@ def vkey(ledger: Ledger) -> Verifier:
     return Verifier.parse(ledger.verifier_key())
 
 
-def refused(proof: InclusionProof | ConsistencyProof, verifier: Verifier) -> str:
+def refused(proof: InclusionProof | ConsistencyProof, verifier: Verifier,
+            held: bytes | None = None) -> str:
     with pytest.raises(VerificationError) as caught:
-        proof.verify(verifier)
+        if isinstance(proof, ConsistencyProof):
+            proof.verify(proof.old_root if held is None else held, verifier)
+        else:
+            proof.verify(verifier)
     return str(caught.value)
 
 
@@ -38,7 +42,7 @@ def test_genuine_proofs_verify(ledger: Ledger) -> None:
     for seq in range(13):
         ledger.inclusion_proof(seq).verify(vkey(ledger))
     for old in range(14):
-        ledger.consistency_proof(old).verify(vkey(ledger))
+        ledger.consistency_proof(old).verify(ledger.root(old), vkey(ledger))
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -83,7 +87,16 @@ def test_inclusion_proof_against_another_checkpoint(ledger: Ledger) -> None:
 ])
 def test_forged_consistency_proof(ledger: Ledger, change: Any, message: str) -> None:
     proof = ledger.consistency_proof(7)
-    assert message in refused(dataclasses.replace(proof, **change(proof)), vkey(ledger))
+    forged = dataclasses.replace(proof, **change(proof))
+    assert message in refused(forged, vkey(ledger), forged.old_root)
+
+
+def test_consistency_is_checked_from_the_root_the_client_holds(ledger: Ledger) -> None:
+    """A proof whose old root is the server's own, self-consistent with its path, is
+    refused when the client holds another root for that size (a rewritten log)."""
+    proof = ledger.consistency_proof(7)
+    assert refused(proof, vkey(ledger), bytes(32)) == (
+        "the proof starts from another root at size 7 than the one you hold")
 
 
 hexes = st.one_of(st.binary(min_size=0, max_size=40).map(bytes.hex), st.text(max_size=70),
@@ -106,4 +119,8 @@ def test_arbitrary_proof_json_is_refused_cleanly(ledger: Ledger, data: Any) -> N
     a TypeError, OverflowError or the like."""
     for kind in (InclusionProof, ConsistencyProof):
         with contextlib.suppress(VerificationError):
-            kind.from_json(data).verify(vkey(ledger))
+            proof = kind.from_json(data)
+            if isinstance(proof, ConsistencyProof):
+                proof.verify(proof.old_root, vkey(ledger))
+            else:
+                proof.verify(vkey(ledger))

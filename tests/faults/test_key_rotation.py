@@ -84,7 +84,7 @@ def test_a_monitor_that_trusts_only_the_old_key_learns_the_new_one(url: str,
     Checkpoint.open(proof.checkpoint, new_key)  # the new key co-signed the handover
     now = Checkpoint.open(latest, new_key)
     assert consistency.old_root == held.root and consistency.new_root == now.root
-    consistency.verify(new_key)
+    consistency.verify(held.root, new_key)
 
 
 def test_the_retired_key_cannot_sign_past_the_handover(url: str, key: Path) -> None:

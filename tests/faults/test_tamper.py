@@ -76,8 +76,9 @@ def test_rows_added_behind_the_ledgers_back(url: str, key: Path) -> None:
                       hashlib.sha256(b"\x00" + body).digest())))
     tamper(url, rows)
     err = verify_fails(url, key)
-    assert err == ("Error: the records do not match the stored tree (the nodes that proofs "
-                   "are made from)\n")
+    assert err == ("Error: seqs 10 to 11: the records do not match the stored tree (the "
+                   "nodes that proofs are made from): one of these records was added without "
+                   "the tree (its node at level 1, index 5 is missing)\n")
 
 
 def test_changed_interior_node_is_caught_by_deep_verification(url: str, key: Path) -> None:
@@ -155,6 +156,16 @@ def test_key_and_stored_verifier_key_both_replaced(url: str, key: Path) -> None:
 
 # -- rewritten history, seen by a monitor -------------------------------------------------
 
+def stolen(key: Path, tmp_path: Path) -> Path:
+    """A copy of the signing key without the signer's state: what a thief of the key file
+    alone holds (the signer itself would refuse these rewrites; see test_rewrite.py)."""
+    copy = tmp_path / "stolen" / "signing.key"
+    copy.parent.mkdir()
+    copy.write_bytes(key.read_bytes())
+    copy.chmod(0o600)
+    return copy
+
+
 def test_split_view_is_caught_by_a_monitor(url: str, key: Path, tmp_path: Path) -> None:
     """Two logs with the same key share five records, then diverge. A monitor holding a
     checkpoint of one cannot be shown the other: the consistency proof fails."""
@@ -166,6 +177,7 @@ def test_split_view_is_caught_by_a_monitor(url: str, key: Path, tmp_path: Path) 
             shown_to_monitor.append([draft(i, "a") for i in range(5, 8)])
             saved = tmp_path / "monitor.note"
             saved.write_text(shown_to_monitor.checkpoint())
+        key = stolen(key, tmp_path)
         with Ledger.open(fork, key) as shown_to_court:
             shown_to_court.append([draft(i, "b") for i in range(5, 10)])
             held = Checkpoint.open(saved.read_text(), Verifier.parse(
@@ -185,11 +197,12 @@ def test_split_view_is_caught_by_a_monitor(url: str, key: Path, tmp_path: Path) 
 def test_history_rewritten_and_resigned_with_the_same_key(url: str, key: Path,
                                                            tmp_path: Path) -> None:
     """Rows from seq 5 rewritten, the tree rebuilt and the stored checkpoints replaced by
-    fresh ones under the same key: the log verifies on its own, and only an old checkpoint
-    held outside the database catches it."""
+    fresh ones under the same key (a stolen copy, without the signer's state): the log
+    verifies on its own, and only an old checkpoint held outside the database catches it."""
     with filled(url, key) as ledger:
         saved = tmp_path / "old.note"
         saved.write_text(ledger.checkpoint())
+    key = stolen(key, tmp_path)
     tamper(url, [("DELETE FROM records WHERE seq >= 5", ()),
                  (f"DELETE FROM nodes WHERE {tail_nodes(5)}", ()),
                  ("DELETE FROM checkpoints", ())])

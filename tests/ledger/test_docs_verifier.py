@@ -73,3 +73,41 @@ def test_doc_verifier_rejects_tampering(proven: tuple[Path, Path, Path], change:
     record_file.write_text(json.dumps(record))
     done = run(script, proof_file, record_file)
     assert done.returncode == 1 and done.stdout == "" and done.stderr
+
+
+def doc_witness_checker() -> str:
+    text = DOC.read_text(encoding="utf-8")
+    start = text.index("```python\n# check_witnesses.py") + len("```python\n")
+    return text[start:text.index("```", start)]
+
+
+def test_doc_witness_checker_holds_a_k_of_n_policy(tmp_path: Path) -> None:
+    """The second script of docs/ledger.md against a note cosigned by Habeas witnesses:
+    2 of 3 pass a 2-of-3 policy, fail a 3-of-3 one, and a changed body fails both."""
+    from habeas.ledger import Ledger, RecordDraft, Verifier
+    from habeas.ledger.cosignature import Cosigner
+    from habeas.ledger.witness import Witness, request_body
+
+    script = tmp_path / "check_witnesses.py"
+    script.write_text(doc_witness_checker())
+    with Ledger.init("memory:") as log:
+        log.append([RecordDraft("t", {"i": i}) for i in range(5)])
+        note = log.checkpoint()
+        cosigners = [Cosigner.generate(f"w.test/{n}") for n in range(3)]
+        lines = [Witness(c, {log.origin: Verifier.parse(log.verifier_key())},
+                         tmp_path / f"{n}.json").add_checkpoint(request_body(0, [], note)).body
+                 for n, c in enumerate(cosigners[:2])]
+    saved = tmp_path / "note.txt"
+    saved.write_text(note + "".join(lines))
+    vkeys = [c.verifier().text() for c in cosigners]
+
+    def check(k: int) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, str(script), str(saved), str(k), *vkeys],
+                              capture_output=True, text=True, check=False)
+
+    done = check(2)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "OK: cosigned by w.test/0, w.test/1\n"
+    assert check(3).returncode == 1
+    saved.write_text(saved.read_text().replace("\n5\n", "\n4\n", 1))
+    assert check(1).returncode == 1

@@ -93,7 +93,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(VerificationError)
     async def unverified(request: Request, error: VerificationError) -> Response:
-        return _respond(request, 422, str(error), [Problem("bundle", None, str(error))])
+        """The server's own log failed a check (a proof, the signer's consistency check):
+        not the caller's mistake, and nothing it can fix by asking again."""
+        return _respond(request, 503, f"the ledger failed verification: {error}")
 
     @app.exception_handler(PermissionError)
     async def forbidden(request: Request, error: PermissionError) -> Response:

@@ -26,7 +26,8 @@ from habeas.domain import SECTIONS, Case, Model
 from habeas.errors import Problem, ValidationError, VerificationError
 
 if TYPE_CHECKING:
-    from habeas.ledger import Ledger
+    from habeas.ledger import Checkpoint, Ledger
+    from habeas.ledger.cosignature import WitnessPolicy
 
 
 class ProvenRecord(Model):
@@ -34,6 +35,14 @@ class ProvenRecord(Model):
 
     record: dict[str, Any] = Field(description="the record as `habeas log --json` prints it")
     path: list[str] = Field(description="RFC 9162 inclusion proof, hex hashes")
+
+
+class ConsistencySince(Model):
+    """An RFC 9162 consistency proof from an earlier tree size to the bundle's checkpoint,
+    for a reader who kept a checkpoint of that size (``habeas export --since N``)."""
+
+    old_size: int = Field(ge=0)
+    path: list[str] = Field(description="RFC 9162 consistency proof, hex hashes")
 
 
 class LedgerSection(Model):
@@ -46,6 +55,8 @@ class LedgerSection(Model):
     root: str = Field(description="hex root hash at tree_size")
     records: dict[str, ProvenRecord] = Field(
         description="keyed by '<section>.<id>', plus 'case' for the bundle header")
+    consistency: ConsistencySince | None = Field(
+        default=None, description="proof that the log grew from an earlier size to this one")
 
 
 class ExportedBundle(BundleDocument):
@@ -80,9 +91,12 @@ def case_document(case: Case) -> dict[str, Any]:
     return document
 
 
-def export_bundle(ledger: Ledger) -> dict[str, Any]:
-    """The ledger's case as a bundle with a checkpoint and a proof for every object."""
+def export_bundle(ledger: Ledger, since: int | None = None) -> dict[str, Any]:
+    """The ledger's case as a bundle with a checkpoint and a proof for every object, and,
+    given ``since``, a consistency proof from that tree size (a checkpoint the reader kept)."""
     size = ledger.size()
+    if since is not None and not 0 <= since <= size:
+        raise ValidationError(Problem("since", since, f"must be a tree size from 0 to {size}"))
     records = list(ledger.scan(0, size))
     case = case_from_records(records)
     document = case_document(case)
@@ -97,11 +111,15 @@ def export_bundle(ledger: Ledger) -> dict[str, Any]:
     document["ledger"] = {
         "origin": _origin(ledger.checkpoint(size)),
         "verifier_key": ledger.verifier_key(),
-        "checkpoint": ledger.checkpoint(size),
+        "checkpoint": ledger.best_checkpoint(size),
         "tree_size": size,
         "root": ledger.root(size).hex() if size else "",
         "records": proven,
     }
+    if since is not None:
+        grown = ledger.consistency_proof(since, size)
+        document["ledger"]["consistency"] = {"old_size": since,
+                                             "path": [node.hex() for node in grown.path]}
     return document
 
 
@@ -117,13 +135,17 @@ def _origin(note: str) -> str:
     return note.split("\n", 1)[0]
 
 
-def verify_exported(data: dict[str, Any], case: Case, trusted_key: str | None = None) -> int:
+def verify_exported(data: dict[str, Any], case: Case, trusted_key: str | None = None,
+                    trusted_checkpoint: str | None = None,
+                    policy: WitnessPolicy | None = None) -> int:
     """Check an exported bundle's proofs against its checkpoint; return the number checked.
 
     Every object of the case must be covered by a record whose payload is exactly the
     object, whose leaf hash is recomputed from the record, and whose inclusion path leads to
     the root that the signed checkpoint commits to. ``trusted_key`` pins the signer; without
     it the bundle's own key is used, which proves integrity since export, not authorship.
+    ``trusted_checkpoint`` is a checkpoint the reader kept: the bundle's must extend it,
+    proved from the root the reader holds (see ``check_extends``).
     """
     from habeas.ledger import Checkpoint, InclusionProof, Verifier
     from habeas.ledger.canonical import canonical_bytes
@@ -132,6 +154,11 @@ def verify_exported(data: dict[str, Any], case: Case, trusted_key: str | None = 
     section = LedgerSection.model_validate(data["ledger"])
     verifier = Verifier.parse(trusted_key or section.verifier_key)
     checkpoint = Checkpoint.open(section.checkpoint, verifier)
+    if policy is not None:
+        policy.check(section.checkpoint)
+    if trusted_checkpoint is not None:
+        check_extends(Checkpoint.open(trusted_checkpoint, verifier, checkpoint.origin),
+                      checkpoint, section.consistency)
     expected = {f"{name}.{obj_id}": entity_payload(obj)
                 for name in SECTIONS for obj_id, obj in case.section(name).items()}
     missing = sorted(set(expected) - set(section.records))
@@ -155,15 +182,46 @@ def verify_exported(data: dict[str, Any], case: Case, trusted_key: str | None = 
     return len(section.records)
 
 
+def check_extends(held: Checkpoint, checkpoint: Checkpoint,
+                  consistency: ConsistencySince | None) -> None:
+    """Raise unless ``checkpoint`` extends ``held``, a checkpoint the reader kept: the same
+    root at the same size, or a consistency proof from ``held``'s size that leads from the
+    root the reader holds (never one the bundle supplies) to the bundle's root."""
+    from habeas.ledger.merkle import verify_consistency
+
+    if held.size > checkpoint.size:
+        raise VerificationError(f"the bundle's checkpoint (size {checkpoint.size}) is older "
+                                f"than the trusted checkpoint (size {held.size})")
+    path: list[bytes] = []
+    if held.size not in (0, checkpoint.size):
+        if consistency is None or consistency.old_size != held.size:
+            raise VerificationError(f"the bundle carries no consistency proof from size "
+                                    f"{held.size} (the trusted checkpoint's); export it with "
+                                    f"--since {held.size}")
+        try:
+            path = [bytes.fromhex(node) for node in consistency.path]
+        except ValueError:
+            raise VerificationError("consistency proof path is not hex") from None
+    try:
+        verify_consistency(held.size, checkpoint.size, held.root, checkpoint.root, path)
+    except VerificationError as error:
+        raise VerificationError(f"the log does not extend the trusted checkpoint of size "
+                                f"{held.size}: {error}") from None
+
+
 def import_bundle_file(ledger: Ledger, path: str | Path, actor: str = "bundle",
-                       trusted_key: str | None = None) -> ImportResult:
+                       trusted_key: str | None = None, trusted_checkpoint: str | None = None,
+                       policy: WitnessPolicy | None = None) -> ImportResult:
     """Validate a bundle file (checking its proofs if it was exported) and import it."""
     data = load_bundle_data(path)
     proofs = data.pop("ledger", None) if isinstance(data, dict) else None
     case = bundle_from_data(data, source=str(path))
+    if (trusted_checkpoint is not None or policy is not None) and proofs is None:
+        raise VerificationError(f"{path}: carries no ledger section to hold against the "
+                                "trusted checkpoint")
     if proofs is not None:
         try:
-            verify_exported({"ledger": proofs}, case, trusted_key)
+            verify_exported({"ledger": proofs}, case, trusted_key, trusted_checkpoint, policy)
         except VerificationError as error:
             raise VerificationError(f"{path}: {error}") from None
         except ValueError as error:  # a malformed ledger section

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from habeas.cli import case, ingest, keys, law, ledger, reports, service
+from habeas.cli import case, ingest, keys, law, ledger, reports, service, witness
 from habeas.cli.common import HabeasGroup
 
 app = typer.Typer(
@@ -20,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (ledger, keys, case, law, service, reports, ingest):
+for module in (ledger, keys, case, law, service, reports, ingest, witness):
     module.register(app)
 
 

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from habeas.cli.common import DbOption, JsonOption, resolve_db
+from habeas.cli.common import DbOption, JsonOption, read_input_file, resolve_db
+from habeas.cli.ledger import QuorumOption, WitnessKeysOption
 
 
 class SchemaName(StrEnum):
@@ -31,6 +32,12 @@ def import_(
     trusted_key: Annotated[str | None, typer.Option(
         "--trusted-key", help="Verifier key (C2SP vkey) that must have signed an exported "
         "bundle's checkpoint.")] = None,
+    trusted_checkpoint: Annotated[Path | None, typer.Option(
+        "--trusted-checkpoint", help="A signed checkpoint you kept (e.g. from /-/checkpoint): "
+        "the bundle's log must extend it, proved from the root you hold.",
+        show_default=False)] = None,
+    witness: WitnessKeysOption = None,
+    quorum: QuorumOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Validate a case bundle and append it to the ledger.
@@ -39,14 +46,24 @@ def import_(
     appended as a correction of its earlier record. An exported bundle's proofs are checked
     before anything is written.
 
+    With --db memory: the bundle is checked and imported into a throwaway in-memory
+    ledger: a way to verify an export offline, with no database of the server's.
+
     Example: habeas import examples/jgg-2025-03-15.yaml --db habeas.db
     """
     from habeas.bundle.exchange import import_bundle_file
-    from habeas.ledger import Ledger
+    from habeas.ledger import Ledger, parse_store_url
+    from habeas.ledger.cosignature import WitnessPolicy
 
-    ledger = Ledger.open(resolve_db(db))
+    policy = WitnessPolicy.parse(witness or [], quorum)
+    url = resolve_db(db)
+    held = None if trusted_checkpoint is None else read_input_file(trusted_checkpoint,
+                                                                   "--trusted-checkpoint")
+    throwaway = parse_store_url(url).target == ":memory:"  # nothing to open: start one
+    ledger = Ledger.init(url) if throwaway else Ledger.open(url)
     try:
-        result = import_bundle_file(ledger, bundle, actor=actor, trusted_key=trusted_key)
+        result = import_bundle_file(ledger, bundle, actor=actor, trusted_key=trusted_key,
+                                    trusted_checkpoint=held, policy=policy)
     finally:
         ledger.close()
     seqs = [r.seq for r in result.records]
@@ -63,6 +80,9 @@ def export(
     db: DbOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write here instead of stdout.")] = None,
+    since: Annotated[int | None, typer.Option(
+        "--since", help="Add a consistency proof from this tree size (the size of a "
+        "checkpoint the reader kept).", show_default=False)] = None,
 ) -> None:
     """Write the ledger's case as a bundle (JSON) with a signed checkpoint and an inclusion
     proof for every record, so that a court can verify it offline.
@@ -74,7 +94,7 @@ def export(
 
     ledger = Ledger.open(resolve_db(db))
     try:
-        text = json.dumps(export_bundle(ledger), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(export_bundle(ledger, since), indent=2, ensure_ascii=False) + "\n"
     finally:
         ledger.close()
     if output is None:

@@ -24,6 +24,12 @@ KeyOption = Annotated[Path | None, typer.Option(
     "--key", help="Signing key file (default: $HABEAS_KEY, else <db>.key beside a SQLite "
     "file, else ~/.config/habeas/signing.key).", show_default=False)]
 PROGRESS_FROM = 50_000
+QuorumOption = Annotated[int | None, typer.Option(
+    "--quorum", help="How many of the --witness keys must have cosigned (default: all).",
+    show_default=False)]
+WitnessKeysOption = Annotated[list[str] | None, typer.Option(
+    "--witness", help="A witness's cosignature key (vkey); repeat for a k-of-n policy with "
+    "--quorum.", show_default=False)]
 
 
 def _read_drafts(source: str) -> list[RecordDraft]:
@@ -123,8 +129,13 @@ def log(db: DbOption = None, as_json: JsonOption = False,
                        else _row(record))
 
 
-def checkpoint(db: DbOption = None) -> None:
-    """Sign and print a checkpoint of the log as it is now (C2SP tlog-checkpoint note).
+def checkpoint(db: DbOption = None,
+               witness: Annotated[list[str] | None, typer.Option(
+                   "--witness", help="URL=VKEY of a witness (C2SP tlog-witness) to cosign "
+                   "it; repeat for more.", show_default=False)] = None,
+               quorum: QuorumOption = None) -> None:
+    """Sign and print a checkpoint of the log as it is now (C2SP tlog-checkpoint note),
+    cosigned by the --witness servers that accept it (fail below --quorum of them).
 
     \b
     Example:
@@ -135,8 +146,15 @@ def checkpoint(db: DbOption = None) -> None:
 
       — habeas.local/0b6f... HQ...
     """
+    from habeas.ledger.witnessing import WitnessClient
+
+    clients = [WitnessClient.parse(spec) for spec in witness or []]
     with Ledger.open(resolve_db(db)) as ledger:
-        typer.echo(ledger.checkpoint(), nl=False)
+        if clients:
+            required = len(clients) if quorum is None else quorum
+            typer.echo(ledger.witnessed_checkpoint(clients, required), nl=False)
+        else:
+            typer.echo(ledger.checkpoint(), nl=False)
 
 
 def prove(seq: Annotated[int | None, typer.Argument(
@@ -148,6 +166,9 @@ def prove(seq: Annotated[int | None, typer.Argument(
               "--consistency", metavar="OLD NEW",
               help="Prove the tree of size OLD a prefix of the tree of size NEW.",
               show_default=False)] = None,
+          receipt: Annotated[bool, typer.Option(
+              "--receipt", help="Print SEQ's offline receipt as a C2SP tlog-proof (the "
+              "record's bytes, its inclusion proof and the checkpoint) instead.")] = False,
           db: DbOption = None) -> None:
     """Print an inclusion proof (or, with --consistency, a consistency proof) as JSON,
     with the signed checkpoint it is against.
@@ -164,6 +185,9 @@ def prove(seq: Annotated[int | None, typer.Argument(
     with Ledger.open(resolve_db(db)) as ledger:
         if consistency is not None:
             _print_json(ledger.consistency_proof(*consistency).to_json())
+        elif receipt:
+            assert seq is not None
+            typer.echo(ledger.receipt(seq), nl=False)
         else:
             assert seq is not None
             _print_json(ledger.inclusion_proof(seq, size).to_json())
@@ -175,7 +199,8 @@ def verify(db: DbOption = None,
                show_default=False)] = None,
            deep: Annotated[bool, typer.Option(
                "--deep", help="Also recompute every stored tree node (the nodes proofs are "
-               "made from); about twice the work.")] = False) -> None:
+               "made from); about twice the work.")] = False,
+           witness: WitnessKeysOption = None, quorum: QuorumOption = None) -> None:
     """Recompute every leaf and the root; check every stored checkpoint (signature and
     consistency) and, if given, an earlier one. Exit 0 if intact, 1 naming the first bad seq.
 
@@ -184,9 +209,17 @@ def verify(db: DbOption = None,
       $ habeas verify --checkpoint saved.note
       intact: 3 records, root 5dc9...4328, stored checkpoints checked: 2
     """
+    from habeas.ledger.cosignature import WitnessPolicy
+
+    policy = WitnessPolicy.parse(witness or [], quorum)
     given = None
     if checkpoint_file is not None:
         given = read_input_file(checkpoint_file, "--checkpoint")
+    if policy is not None:
+        if given is None:
+            raise ValidationError(Problem("--witness", witness, "give the cosigned "
+                                          "checkpoint to hold the policy to (--checkpoint)"))
+        policy.check(given)
     with Ledger.open(resolve_db(db)) as ledger, _progress(ledger.size() >= PROGRESS_FROM) as bar:
         report = ledger.verify(given, bar, deep)
     extra = (f", consistent with the given checkpoint of size {report.given.size}"

@@ -58,17 +58,22 @@ def register(app: typer.Typer) -> None:
 
 def serve(db: DbOption = None, host: HostOption = "127.0.0.1", port: PortOption = 8000,
           key: KeyOption = None, local_webhooks: LocalHooksOption = False,
-          forwarded_allow_ips: ForwardedOption = None, rate_limit: RateOption = API_RATE
-          ) -> None:
+          forwarded_allow_ips: ForwardedOption = None, rate_limit: RateOption = API_RATE,
+          witness: Annotated[list[str] | None, typer.Option(
+              "--witness", help="URL=VKEY of a witness (C2SP tlog-witness) that cosigns "
+              "each new checkpoint published at /-/checkpoint; repeat for more.",
+              show_default=False)] = None) -> None:
     """Serve the HTTP API and the web pages over a ledger, delivering alerts as they arise.
 
     Example: habeas serve --db postgresql://habeas@localhost/habeas --port 8000
     --forwarded-allow-ips 127.0.0.1
     """
+    from habeas.ledger.witnessing import WitnessClient
     from habeas.service import Service
 
-    _run(Service.open(resolve_db(db), key_path=key, local_webhooks=local_webhooks), host, port,
-         forwarded_allow_ips, rate_limit)
+    service = Service.open(resolve_db(db), key_path=key, local_webhooks=local_webhooks)
+    service.witnesses = [WitnessClient.parse(spec) for spec in witness or []]
+    _run(service, host, port, forwarded_allow_ips, rate_limit)
 
 
 def demo(port: PortOption = 8000, host: HostOption = "127.0.0.1",

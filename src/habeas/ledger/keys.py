@@ -15,15 +15,18 @@ KEY_ENV = "HABEAS_KEY"
 
 
 def default_key_path(url: str, key_path: str | os.PathLike[str] | None) -> Path | None:
-    """``key_path``, else ``$HABEAS_KEY``, else ``<db>.key`` beside a SQLite file, else
-    ``~/.config/habeas/signing.key``; ``None`` for an in-memory ledger (key kept in memory)."""
+    """``key_path``, else ``None`` for an in-memory ledger (key kept in memory), else
+    ``$HABEAS_KEY``, else ``<db>.key`` beside a SQLite file, else
+    ``~/.config/habeas/signing.key``."""
     if key_path is not None:
         return Path(key_path)
+    backend, target = parse_store_url(url)
+    if backend == "sqlite" and target == ":memory:":
+        return None
     if os.environ.get(KEY_ENV):
         return Path(os.environ[KEY_ENV])
-    backend, target = parse_store_url(url)
     if backend == "sqlite":
-        return None if target == ":memory:" else Path(target + ".key")
+        return Path(target + ".key")
     return Path.home() / ".config" / "habeas" / "signing.key"
 
 
@@ -48,8 +51,8 @@ def write_key(path: Path, signer: Signer) -> None:
         os.fsync(handle.fileno())
 
 
-def read_key(path: Path) -> Signer:
-    """Load the signing key, refusing a file that group or others may read."""
+def check_private(path: Path) -> None:
+    """Refuse a key file that is missing or that group or others may read."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -57,6 +60,11 @@ def read_key(path: Path) -> Signer:
     if mode & 0o077:
         raise ConfigError(f"key file {path}: mode {mode:04o} lets group or others read it; "
                           f"run chmod 600 {path}")
+
+
+def read_key(path: Path) -> Signer:
+    """Load the signing key, refusing a file that group or others may read."""
+    check_private(path)
     try:
         text = path.read_text().strip()
     except OSError as error:

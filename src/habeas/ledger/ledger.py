@@ -3,6 +3,7 @@ tree and committed, and where roots, proofs and checkpoints are made from stored
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import uuid
@@ -35,8 +36,10 @@ from habeas.ledger.records import (
 )
 from habeas.ledger.rotation import key_chain, refuse_reserved
 from habeas.ledger.sequencer import GroupCommit, Request
+from habeas.ledger.signer import SignerAlarm, SignerGuard, body_of, state_path
 from habeas.ledger.store import Node, Row, Store, Writer, open_store, parse_store_url
 from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
+from habeas.ledger.witnessing import WitnessClient, submit
 
 Clock = Callable[[], datetime]
 FORMAT_VERSION = "1"
@@ -75,6 +78,9 @@ class Ledger:
         self._tree: tuple[int, list[tuple[int, bytes]]] = (-1, [])
         self._notes: dict[int, str] = {}  # issued checkpoints by size: immutable, so cached
         self._nodes: dict[merkle.Key, bytes] = {}
+        self._cosigned: dict[int, str] = {}
+        self.guard = SignerGuard(None if key_path is None else state_path(key_path),
+                                 self.origin, self._last_stored_checkpoint)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -323,6 +329,11 @@ class Ledger:
                                 new_root, tuple(merkle.assemble(groups, found)),
                                 self._checkpoint_note(new_size, new_root))
 
+    def _consistency_path(self, old_size: int, new_size: int) -> list[bytes]:
+        """The RFC 9162 consistency proof between two sizes, from the stored tree."""
+        groups = merkle.consistency_keys(old_size, new_size)
+        return merkle.assemble(groups, self._hashes([k for g in groups for k in g]))
+
     def checkpoint(self, size: int | None = None) -> str:
         """The signed checkpoint note for ``size`` (default: now); every one issued is kept."""
         size = self._size_or_current(size)
@@ -330,14 +341,22 @@ class Ledger:
 
     def _checkpoint_note(self, size: int, root: bytes) -> str:
         """The signed checkpoint for ``size``, issued and stored if there is none yet; the
-        root a proof leads to must be the one it commits to."""
+        root a proof leads to must be the one it commits to. Once the signer's alarm is
+        raised nothing is handed out, not even a checkpoint signed before."""
+        if self.guard.alarm is not None:
+            raise self.guard.alarm
         note = self._notes.get(size) or self.store.checkpoint_at(size)
         if note is None:
             if root != self.root(size):
                 raise VerificationError(f"the stored tree is inconsistent at size {size}; "
                                         "run `habeas verify`")
-            note = Checkpoint(self.origin, size, root).sign(self._signing_key())
-            self.store.add_checkpoint(size, note, format_time(self._clock()))
+            signer = self._signing_key()
+            note = self.guard.sign(Checkpoint(self.origin, size, root),
+                                   self._consistency_path, lambda c: c.sign(signer))
+            # A new head is stored; an older size asked for by a request (proved a prefix
+            # of the head) is only cached, so requests cannot grow the table at will.
+            if self.guard.last() == note:
+                self.store.add_checkpoint(size, note, format_time(self._clock()))
         elif _note_root(note) != root:
             raise VerificationError(f"the stored tree disagrees with the signed checkpoint "
                                     f"of size {size}; run `habeas verify`")
@@ -345,6 +364,42 @@ class Ledger:
             self._notes.clear()
         self._notes[size] = note
         return note
+
+    def witnessed_checkpoint(self, witnesses: Sequence[WitnessClient], required: int = 0
+                             ) -> str:
+        """The current checkpoint with the cosignatures of ``witnesses`` (C2SP
+        tlog-witness), each sent a consistency proof from the size it last cosigned; the
+        cosigned note is stored beside the plain one. Raises ``VerificationError`` when
+        fewer than ``required`` witnesses cosign."""
+        note = self.checkpoint()
+        size = Checkpoint.parse(body_of(note)).size
+        cached = self._cosigned.get(size)  # asked once per size, even if some refused
+        if cached is not None and cached.count("\n\u2014 ") - 1 >= required:
+            return cached
+        cosigned = submit(note, witnesses, self._consistency_path, required=required)
+        if cosigned != note:
+            self.store.add_checkpoint(size, cosigned, format_time(self._clock()))
+        self._cosigned = {size: cosigned}
+        return cosigned
+
+    def receipt(self, seq: int) -> str:
+        """An offline receipt for ``seq`` as a C2SP tlog-proof: the record's bytes, its
+        inclusion proof in the tree as it is now, and that tree's checkpoint (cosigned by
+        witnesses when a cosigned one is stored)."""
+        size = self.size()
+        proof = self.inclusion_proof(seq, size)
+        row = self.store.row(seq)
+        assert row is not None  # inclusion_proof found it
+        return dataclasses.replace(proof, checkpoint=self.best_checkpoint(size)).tlog_proof(
+            row.body)
+
+    def best_checkpoint(self, size: int) -> str:
+        """The stored note for ``size`` with the most signatures (cosigned by witnesses,
+        when any did), else a freshly signed one."""
+        notes = [note for at, note in self.store.checkpoints() if at == size]
+        if not notes:
+            return self.checkpoint(size)
+        return max(notes, key=lambda note: note.count("\n\u2014 "))
 
     def check_signing_key(self) -> str:
         """Load and check the signing key now (mode 0600, the key in force) rather than at
@@ -365,16 +420,44 @@ class Ledger:
             self._signer = signer
         return self._signer
 
+    def _last_stored_checkpoint(self) -> str | None:
+        """The largest checkpoint in the database whose signature checks out: what a signer
+        with no state file yet starts from (trust on first use of this version)."""
+        chain = key_chain(self.store, self._verifier)
+        for size, note in sorted(self.store.checkpoints(), key=lambda c: -c[0]):
+            try:
+                chain.open(note, size, self.origin)
+            except VerificationError:
+                continue
+            return note
+        return None
+
     def checkpoints(self) -> list[str]:
         """Every checkpoint note issued so far, oldest first."""
         return [note for _, note in self.store.checkpoints()]
 
+    def self_check(self, deep: bool = False) -> VerificationError | None:
+        """Verify the log against the stored checkpoints and the signer's memory, as a
+        server should on start and on a schedule. On failure the signer stops signing
+        (its alarm is raised for every later checkpoint) and the error is returned, naming
+        the first bad seq (``error.seq``, ``error.last``) where one can be named; ``None``
+        when the log is intact. ``deep`` also recomputes every stored tree node."""
+        try:
+            self.verify(deep=deep)
+        except VerificationError as error:
+            self.guard.alarm = SignerAlarm(f"signer: stopped after a failed self-check: "
+                                           f"{error}", seq=error.seq, last=error.last)
+            self._notes.clear()
+            return error
+        return None
+
     def verify(self, checkpoint: str | None = None, progress: ProgressFn | None = None,
                deep: bool = False) -> VerifyReport:
-        """Recompute every leaf and the root; check every stored checkpoint and, if given, an
-        earlier checkpoint against the log as it is now. Raises ``VerificationError``."""
+        """Recompute every leaf and the root; check every stored checkpoint, the signer's
+        last checkpoint (when its state file is here) and, if given, an earlier checkpoint
+        against the log as it is now. Raises ``VerificationError`` naming the first bad seq."""
         return verify_log(self.store, key_chain(self.store, self._verifier), self.origin,
-                          checkpoint, progress, deep)
+                          checkpoint, progress, deep, self.guard.last())
 
 
 @functools.lru_cache(maxsize=1024)

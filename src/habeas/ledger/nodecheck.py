@@ -15,6 +15,15 @@ from typing import Protocol
 from habeas.errors import VerificationError
 
 
+class NodeMismatch(VerificationError):
+    """A stored node that the records do not produce: it covers records ``first..last``."""
+
+    def __init__(self, message: str, level: int, index: int, missing: bool) -> None:
+        super().__init__(message, seq=index << level)
+        self.level, self.index, self.missing = level, index, missing
+        self.first, self.last = index << level, ((index + 1) << level) - 1
+
+
 class _Nodes(Protocol):
     def nodes(self, level: int, start: int, end: int) -> dict[int, bytes]: ...
 
@@ -53,10 +62,10 @@ class NodeCheck:
             if stored.get(first + offset) != digest:
                 index = first + offset
                 what = "is missing" if index not in stored else "does not match the records"
-                raise VerificationError(
+                raise NodeMismatch(
                     f"the stored tree node at level {level}, index {index} (records "
                     f"{index << level} to {((index + 1) << level) - 1}) {what}: proofs made "
-                    "from it would fail", seq=index << level)
+                    "from it would fail", level, index, index not in stored)
 
 
 def _parents(hashes: list[bytes]) -> list[bytes]:

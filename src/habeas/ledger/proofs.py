@@ -3,6 +3,7 @@ JSON form that the standalone verifier in ``docs/ledger.md`` reads."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,17 @@ class InclusionProof:
                 "leaf_hash": self.leaf_hash.hex(), "path": [h.hex() for h in self.path],
                 "root": self.root.hex(), "checkpoint": self.checkpoint}
 
+    def tlog_proof(self, entry: bytes | None = None) -> str:
+        """The proof as a C2SP ``tlog-proof`` (``c2sp.org/tlog-proof@v1``): the record's
+        leaf bytes as ``extra`` (unauthenticated by the format: the verifier hashes them
+        and compares with the path's leaf), the index, the path, then the checkpoint."""
+        lines = ["c2sp.org/tlog-proof@v1"]
+        if entry is not None:
+            lines.append("extra " + base64.b64encode(entry).decode())
+        lines.append(f"index {self.leaf_index}")
+        lines += [base64.b64encode(node).decode() for node in self.path]
+        return "\n".join(lines) + "\n\n" + self.checkpoint
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> InclusionProof:
         try:
@@ -75,9 +87,16 @@ class ConsistencyProof:
     path: tuple[bytes, ...]
     checkpoint: str
 
-    def verify(self, verifier: Verifier | None = None) -> None:
-        verify_consistency(self.old_size, self.new_size, self.old_root, self.new_root,
-                           self.path)
+    def verify(self, old_root: bytes, verifier: Verifier | None = None) -> None:
+        """Raise ``VerificationError`` unless the path proves the tree whose root the
+        caller holds (``old_root``, from a checkpoint of ``old_size`` it kept) a prefix of
+        the new one (and, given a verifier, the new root is the signed one). The proof's
+        own ``old_root`` is the server's word and is never trusted: a log rewritten from
+        the start would supply a matching one."""
+        if self.old_root != old_root:
+            raise VerificationError(f"the proof starts from another root at size "
+                                    f"{self.old_size} than the one you hold")
+        verify_consistency(self.old_size, self.new_size, old_root, self.new_root, self.path)
         _signed(self.checkpoint, verifier, self.new_size, self.new_root)
 
     def to_json(self) -> dict[str, Any]:

@@ -217,9 +217,10 @@ def _handover(ledger: Ledger, rotation: Rotation, old: Signer | None, new: Signe
     if old is None or old.verifier().text() != rotation.old.text():
         raise ConfigError("the handover checkpoint is missing and the old key is gone: "
                           "it cannot be signed any more")
-    note = Checkpoint(ledger.origin, rotation.handover_size,
-                      ledger.root(rotation.handover_size)).sign(old)
-    note = cosign(note, new)
+    signer = old
+    note = ledger.guard.sign(
+        Checkpoint(ledger.origin, rotation.handover_size, ledger.root(rotation.handover_size)),
+        ledger._consistency_path, lambda c: cosign(c.sign(signer), new))
     ledger.store.add_checkpoint(rotation.handover_size, note, format_time(ledger._clock()))
     return note
 

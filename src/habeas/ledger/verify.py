@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from habeas.errors import VerificationError
 from habeas.ledger import merkle
 from habeas.ledger.checkpoint import Checkpoint
-from habeas.ledger.nodecheck import NodeCheck
+from habeas.ledger.nodecheck import NodeCheck, NodeMismatch
 from habeas.ledger.note import Verifier
 from habeas.ledger.rotation import KeyChain, check_handovers
 from habeas.ledger.store import Store
@@ -32,10 +32,13 @@ class VerifyReport:
     root: bytes
     checkpoints: int
     given: Checkpoint | None = None
+    signer: Checkpoint | None = None
 
 
-def _open_all(store: Store, chain: KeyChain, origin: str, given_note: str | None
-              ) -> tuple[list[Checkpoint], Checkpoint | None]:
+def _open_all(store: Store, chain: KeyChain, origin: str, held: dict[str, str | None]
+              ) -> tuple[list[Checkpoint], dict[str, Checkpoint]]:
+    """The stored checkpoints and those held outside the database (``held``: by label,
+    such as "given checkpoint"), each opened with the key in force for its size."""
     stored = []
     notes = store.checkpoints()
     for number, (size, note) in enumerate(notes, start=1):
@@ -47,26 +50,33 @@ def _open_all(store: Store, chain: KeyChain, origin: str, given_note: str | None
             raise VerificationError(f"stored checkpoint #{number}: filed under size {size} "
                                     f"but signed for size {checkpoint.size}")
         stored.append(checkpoint)
-    given = None
-    if given_note is not None:
-        try:
-            given = chain.open(given_note, None, origin)
-        except VerificationError as error:
-            raise VerificationError(f"given checkpoint: {error}") from None
+    outside = {}
+    for label, kept in held.items():
+        if kept is not None:
+            try:
+                outside[label] = chain.open(kept, None, origin)
+            except VerificationError as error:
+                raise VerificationError(f"{label}: {error}") from None
     check_handovers(chain, notes, origin)
-    return stored, given
+    return stored, outside
 
 
 def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
                given_note: str | None = None, progress: ProgressFn | None = None,
-               deep: bool = False) -> VerifyReport:
+               deep: bool = False, signer_note: str | None = None) -> VerifyReport:
     """Raise ``VerificationError`` naming the first bad seq, or report what was checked.
     Each checkpoint is checked with the key in force for its size (see ``rotation``);
-    ``deep`` also holds every stored interior node to the records (see ``nodecheck``)."""
+    ``deep`` also holds every stored interior node to the records (see ``nodecheck``).
+    ``given_note`` is a checkpoint the caller kept, ``signer_note`` the one the signer
+    remembers (see ``signer``): both are outside the database, so a rewrite that also
+    replaced the stored checkpoints is still caught."""
     size = store.size()
     chain = verifier if isinstance(verifier, KeyChain) else KeyChain(verifier)
-    stored, given = _open_all(store, chain, origin, given_note)
-    promised = stored + ([given] if given else [])
+    stored, outside = _open_all(store, chain, origin, {"given checkpoint": given_note,
+                                                       "the signer's last checkpoint":
+                                                       signer_note})
+    given, signer = outside.get("given checkpoint"), outside.get("the signer's last checkpoint")
+    promised = stored + list(outside.values())
     for checkpoint in promised:
         if checkpoint.size > size:
             raise VerificationError(f"the log holds {size} records but a signed checkpoint "
@@ -80,6 +90,7 @@ def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
     sha = hashlib.sha256
     expected = 0
     nodes = NodeCheck(store, BATCH) if deep else None
+    good = 0  # the largest size whose signed root the records reproduce
     for seqs, bodies, stored_hashes in store.leaves(0, size, BATCH):
         if seqs[0] != expected or seqs[-1] != expected + len(seqs) - 1:
             raise VerificationError("record missing or out of place",
@@ -98,8 +109,9 @@ def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
             tree.extend(leaves[offset:stop - expected])
             offset = stop - expected
             if roots[stop] != {tree.root()}:  # every checkpoint of this size, not just one
-                _fail_at(store, stop, f"the root at size {stop} differs from the signed "
-                                      f"checkpoint for that size")
+                _fail_at(store, stop, good, f"the root at size {stop} differs from the "
+                                            f"signed checkpoint for that size")
+            good = stop
         tree.extend(leaves[offset:])
         expected += len(seqs)
         if progress is not None:
@@ -114,9 +126,9 @@ def verify_log(store: Store, verifier: Verifier | KeyChain, origin: str,
     found = store.hashes(keys)
     if any(key not in found for key in keys) or merkle.fold([found[k] for k in keys]) != \
             tree.root():
-        _fail_at(store, size, "the records do not match the stored tree (the nodes that "
-                              "proofs are made from)")
-    return VerifyReport(size, tree.root(), len(stored), given)
+        _fail_at(store, size, good, "the records do not match the stored tree (the nodes "
+                                    "that proofs are made from)")
+    return VerifyReport(size, tree.root(), len(stored), given, signer)
 
 
 def _first_gap(seqs: list[int], expected: int) -> int:
@@ -126,9 +138,15 @@ def _first_gap(seqs: list[int], expected: int) -> int:
     return expected + len(seqs)
 
 
-def _fail_at(store: Store, size: int, problem: str) -> None:
-    """Find the first record that is not what its place says (its own seq, time order),
-    then raise naming it; if every record looks in place, name only the size."""
+def _fail_at(store: Store, size: int, good: int, problem: str) -> None:
+    """Name the first record that is not what it was when the tree was built, then raise.
+
+    First a record that is not what its place says (its own seq, time order); else the
+    lowest stored tree node that the records no longer produce (a record changed and its
+    leaf hash recomputed, the tree left alone), narrowed by ``good``, the largest size
+    whose signed root the records still reproduce. A stored node covers two records at
+    least, so the culprit may be named as a range of two; when the stored tree was rebuilt
+    too, the range runs from ``good`` to ``size``."""
     previous = ""
     for rows in store.rows(0, size, BATCH):
         for row in rows:
@@ -140,4 +158,21 @@ def _fail_at(store: Store, size: int, problem: str) -> None:
                 raise VerificationError(f"{problem}: recorded_at goes back in time",
                                         seq=row.seq)
             previous = data.get("recorded_at", "")
-    raise VerificationError(problem)
+    first, last = good, size - 1
+    what = "changed, and the stored tree rebuilt to match (only a signed root shows it)"
+    check, sha = NodeCheck(store, BATCH), hashlib.sha256
+    try:  # the nodes over the whole log: one over the last records may reach past ``size``
+        for seqs, bodies, _ in store.leaves(0, store.size(), BATCH):
+            check.add(seqs[0], [sha(b"\x00" + body).digest() for body in bodies])
+        check.finish()
+    except NodeMismatch as mismatch:
+        covers = mismatch.index << mismatch.level, ((mismatch.index + 1) << mismatch.level) - 1
+        low, high = max(first, covers[0]), min(last, covers[1])
+        first, last = (low, high) if low <= high else covers
+        node = f"its node at level {mismatch.level}, index {mismatch.index}"
+        what = (f"added without the tree ({node} is missing)" if mismatch.missing else
+                f"changed after the stored tree was built ({node} no longer matches)")
+    if first > last:
+        raise VerificationError(problem)
+    subject = "this record was" if first == last else "one of these records was"
+    raise VerificationError(f"{problem}: {subject} {what}", seq=first, last=last)

@@ -19,6 +19,7 @@ from habeas.domain import Case, Entity
 from habeas.errors import NotFoundError, Problem, ValidationError
 from habeas.law import Engine, Interpretation, findings_schema
 from habeas.ledger import Ledger, keys
+from habeas.ledger.witnessing import WitnessClient
 from habeas.service import hookkeys
 from habeas.service.access import Principal, Role
 from habeas.service.accounts import Accounts, TokenInfo
@@ -64,6 +65,7 @@ class Service:
                              self.clock, parties)
         self.writes = Writes(ledger, db, self.follower, self.views, self.outbox,
                              self.obligations, self.clock)
+        self.witnesses: list[WitnessClient] = []  # C2SP tlog-witness servers to cosign
 
     @classmethod
     def open(cls, url: str, *, create: bool = False, key_path: str | None = None,
@@ -71,6 +73,7 @@ class Service:
         """The service over the ledger at ``url``, with its operational tables beside it."""
         ledger = Ledger.init(url, key_path) if create else Ledger.open(url, key_path)
         ledger.check_signing_key()  # a 0644 or missing key file stops a server before it starts
+        ledger.self_check()  # a log rewritten while the server was down: the signer stops
         hooks = hookkeys.load_or_create(hookkeys.key_path(keys.default_key_path(url, key_path)))
         return cls(ledger, Database(url), webhook_key=hooks, **options)
 
@@ -149,6 +152,9 @@ class Service:
     # --- proofs -------------------------------------------------------------------------
 
     def checkpoint(self) -> str:
+        """The latest checkpoint, cosigned by the configured witnesses that accept it."""
+        if self.witnesses:
+            return self.ledger.witnessed_checkpoint(self.witnesses)
         return self.ledger.checkpoint()
 
     def verifier_key(self) -> str:
@@ -174,13 +180,15 @@ class Service:
             raise NotFoundError(f"no record {seq}")
         return self.lens(principal).redact(self.ledger.get(seq).to_json())
 
-    def export(self, principal: Principal) -> dict[str, Any]:
+    def export(self, principal: Principal, since: int | None = None) -> dict[str, Any]:
         """The case as a bundle, with the checkpoint and every record's inclusion proof;
         made once per state of the case (a proof per object is the costly part; records
         that are not case objects, as receipts, do not change it) by whoever asks first,
-        without holding anything another request needs."""
+        without holding anything another request needs. With ``since``, a consistency
+        proof from that tree size (a checkpoint the reader kept)."""
         lens = self.lens(principal)
-        return lens.redact(lens.snapshot.answer("export", lambda: export_bundle(self.ledger)))
+        return lens.redact(lens.snapshot.answer(("export", since),
+                                                lambda: export_bundle(self.ledger, since)))
 
     def bundle_schema(self, principal: Principal) -> dict[str, Any]:
         """The bundle's JSON Schema; its examples come from a real case, so it leaves

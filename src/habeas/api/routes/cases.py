@@ -80,6 +80,8 @@ def record(svc: Svc, who: Who, seq: int = Path(ge=0)) -> dict[str, Any]:
 
 
 @router.get("/export", **needs(Permission.read_all))
-def export(svc: Svc, who: Who) -> dict[str, Any]:
-    """The case as a bundle with the checkpoint and an inclusion proof per object."""
-    return svc.export(who)
+def export(svc: Svc, who: Who, since: int | None = Query(None, ge=0, le=2**53)
+           ) -> dict[str, Any]:
+    """The case as a bundle with the checkpoint and an inclusion proof per object; with
+    ``since``, a consistency proof from that tree size (a checkpoint the reader kept)."""
+    return svc.export(who, since)

@@ -6,7 +6,7 @@ import platform
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 import habeas
 from habeas.api.auth import Svc, Who, needs
@@ -16,8 +16,13 @@ router = APIRouter(prefix="/-", tags=["meta"])
 
 
 @router.get("/health", **needs(Permission.anonymous))
-def health(svc: Svc, who: Who) -> dict[str, Any]:
-    """Liveness and the ledger's size: load balancers and monitors poll this."""
+def health(svc: Svc, who: Who) -> Any:
+    """Liveness and the ledger's size: load balancers and monitors poll this. 503 once the
+    signer has stopped (a failed self-check or a tree that does not extend its last)."""
+    alarm = svc.ledger.guard.alarm
+    if alarm is not None:
+        return JSONResponse({"status": "alarm", "size": svc.ledger.size(),
+                             "first_bad_seq": alarm.seq, "message": str(alarm)}, 503)
     return {"status": "ok", "size": svc.ledger.size()}
 
 
