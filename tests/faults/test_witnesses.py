@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from tests.faults.backends import rewrite_record
 from tests.faults.test_rewrite import CHANGED, HN, SV, order_log
 
-from habeas.api import create_app
+from habeas.app import create_app
 from habeas.ledger import Ledger, RecordDraft
 from habeas.ledger.cosignature import WitnessPolicy
 from habeas.ledger.witnessing import WitnessClient
