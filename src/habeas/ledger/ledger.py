@@ -34,7 +34,7 @@ from habeas.ledger.records import (
     validate,
 )
 from habeas.ledger.rotation import key_chain, refuse_reserved
-from habeas.ledger.sequencer import GroupCommit, Request
+from habeas.ledger.sequencer import BatchWriter, Request
 from habeas.ledger.store import Node, Row, Store, Writer, open_store, parse_store_url
 from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
 
@@ -71,7 +71,8 @@ class Ledger:
         self._key_path = key_path
         self._signer = signer
         self._clock = clock
-        self._group: GroupCommit[_Batch] = GroupCommit(self._commit)
+        self._writer: BatchWriter[_Batch] = BatchWriter(self._commit,
+                                                        f"ledger writer ({self.origin})")
         self._tree: tuple[int, list[tuple[int, bytes]]] = (-1, [])
         self._notes: dict[int, str] = {}  # issued checkpoints by size: immutable, so cached
         self._nodes: dict[merkle.Key, bytes] = {}
@@ -111,6 +112,7 @@ class Ledger:
             raise
 
     def close(self) -> None:
+        self._writer.close()
         self.store.close()
 
     def __enter__(self) -> Ledger:
@@ -140,10 +142,16 @@ class Ledger:
     def _append_reserved(self, drafts: Sequence[RecordDraft], expected_size: int | None = None
                          ) -> list[Record]:
         """``append`` without the check for kinds only the ledger may write (key rotation)."""
-        records: list[Record] = self._group.submit(_Batch(_prepare(drafts), expected_size))
+        records: list[Record] = self._writer.submit(_Batch(_prepare(drafts), expected_size))
         return records
 
     def _commit(self, requests: list[Request[_Batch]]) -> None:
+        """Commit every queued caller's batch in one transaction (the writer thread's job).
+
+        Requests are judged in queue order, each against the log as the ones before it
+        leave it (``expected_size``, idempotency keys, ``corrects``/``retracts``): one
+        refused gets its own error and adds nothing, the others commit. If the transaction
+        fails, the writer tells every caller of the batch: none of it is acknowledged."""
         with self.store.writer() as writer:
             size, last = writer.head()
             recorded_at = format_time(self._clock())

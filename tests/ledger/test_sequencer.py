@@ -1,0 +1,121 @@
+"""The batching writer on its own: who is told what, and when its thread comes and goes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+
+import pytest
+
+from habeas.errors import OperationalError
+from habeas.ledger import sequencer
+from habeas.ledger.sequencer import BatchWriter, Request
+
+
+class Recorder:
+    """A commit function that records its batches and can be held at a gate."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.entered = threading.Event()
+
+    def __call__(self, requests: list[Request[int]]) -> None:
+        self.entered.set()
+        self.gate.wait(10)
+        self.batches.append([r.work for r in requests])
+        for request in requests:
+            if request.work < 0:
+                request.error = ValueError(f"refused {request.work}")
+            elif request.work == 666:
+                raise OSError("disk gone")
+            else:
+                request.result = request.work * 2
+
+
+def submit_all(writer: BatchWriter[int], works: list[int]) -> dict[int, object]:
+    answers: dict[int, object] = {}
+
+    def call(work: int) -> None:
+        try:
+            answers[work] = writer.submit(work)
+        except Exception as error:
+            answers[work] = error
+
+    threads = [threading.Thread(target=call, args=(w,)) for w in works]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.002)  # queue in this order
+    return answers if all(t.join(10) is None for t in threads) else {}
+
+
+def test_callers_queued_during_a_commit_share_the_next_one() -> None:
+    commit = Recorder()
+    writer = BatchWriter(commit, "test")
+    commit.gate.clear()
+    first = threading.Thread(target=writer.submit, args=(1,))
+    first.start()
+    assert commit.entered.wait(10)
+    threading.Timer(0.1, commit.gate.set).start()
+    answers = submit_all(writer, [2, -3, 4])
+    first.join(10)
+    assert commit.batches == [[1], [2, -3, 4]]
+    assert answers[2] == 4 and answers[4] == 8
+    assert str(answers[-3]) == "refused -3"
+    writer.close()
+
+
+def test_a_failed_transaction_fails_every_caller_of_its_batch_only() -> None:
+    commit = Recorder()
+    writer = BatchWriter(commit, "test")
+    commit.gate.clear()
+    first = threading.Thread(target=writer.submit, args=(1,))
+    first.start()
+    assert commit.entered.wait(10)
+    threading.Timer(0.1, commit.gate.set).start()
+    answers = submit_all(writer, [2, -3, 666])
+    first.join(10)
+    assert commit.batches == [[1], [2, -3, 666]]
+    assert isinstance(answers[2], OSError) and isinstance(answers[666], OSError)
+    assert str(answers[-3]) == "refused -3"  # refused on its own before the failure
+    assert writer.submit(5) == 10  # the writer goes on
+    writer.close()
+
+
+def test_close_commits_what_is_queued_then_refuses() -> None:
+    writer = BatchWriter(Recorder(), "test ledger")
+    assert writer.submit(1) == 2
+    writer.close()
+    with pytest.raises(OperationalError, match="test ledger: the ledger is closed"):
+        writer.submit(2)
+
+
+def test_an_idle_writer_thread_ends_and_the_next_submit_starts_another(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sequencer, "IDLE", 0.05)
+    writer = BatchWriter(Recorder(), "idle")
+    assert writer.submit(1) == 2
+    deadline = time.monotonic() + 10
+    while writer._thread is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert writer._thread is None
+    assert writer.submit(2) == 4
+    writer.close()
+
+
+def _child(writer: BatchWriter[int], out: multiprocessing.SimpleQueue[int]) -> None:
+    out.put(writer.submit(21))
+
+
+def test_a_forked_child_gets_a_writer_thread_of_its_own() -> None:
+    writer = BatchWriter(Recorder(), "fork")
+    assert writer.submit(1) == 2  # the parent's thread is running
+    context = multiprocessing.get_context("fork")
+    out: multiprocessing.SimpleQueue[int] = context.SimpleQueue()
+    child = context.Process(target=_child, args=(writer, out))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0 and out.get() == 42
+    writer.close()
