@@ -208,7 +208,7 @@ class LedgerContract:
             ([draft(0, idempotency_key="a")], 99),            # a pure replay ignores the size
             ([draft(5, corrects=7)], None),                   # refused: 7 is not earlier
         )]
-        ledger._commit(requests)
+        ledger._commit(lambda: requests)
         errors = [type(r.error).__name__ if r.error else None for r in requests]
         assert errors == [None, "IntegrityError", None, "IntegrityError", None, None,
                           "ValidationError"]

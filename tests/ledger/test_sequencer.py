@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -16,15 +17,18 @@ from habeas.ledger.sequencer import BatchWriter, Request
 class Recorder:
     """A commit function that records its batches and can be held at a gate."""
 
-    def __init__(self) -> None:
+    def __init__(self, take_first: bool = True) -> None:
+        self.take_first = take_first
         self.batches: list[list[int]] = []
         self.gate = threading.Event()
         self.gate.set()
         self.entered = threading.Event()
 
-    def __call__(self, requests: list[Request[int]]) -> None:
+    def __call__(self, take: Callable[[], list[Request[int]]]) -> None:
+        requests = take() if self.take_first else []
         self.entered.set()
         self.gate.wait(10)
+        requests = requests or take()
         self.batches.append([r.work for r in requests])
         for request in requests:
             if request.work < 0:
@@ -64,6 +68,31 @@ def test_callers_queued_during_a_commit_share_the_next_one() -> None:
     assert commit.batches == [[1], [2, -3, 4]]
     assert answers[2] == 4 and answers[4] == 8
     assert str(answers[-3]) == "refused -3"
+    writer.close()
+
+
+def test_callers_queued_before_the_take_join_the_open_transaction() -> None:
+    commit = Recorder(take_first=False)  # as the ledger: the head is read, then it takes
+    writer = BatchWriter(commit, "test")
+    commit.gate.clear()
+    first = threading.Thread(target=writer.submit, args=(1,))
+    first.start()
+    assert commit.entered.wait(10)
+    threading.Timer(0.1, commit.gate.set).start()
+    answers = submit_all(writer, [2, 4])
+    first.join(10)
+    assert commit.batches == [[1, 2, 4]]
+    assert answers == {2: 4, 4: 8}
+    writer.close()
+
+
+def test_a_transaction_that_fails_before_taking_still_answers_the_queue() -> None:
+    def broken(take: Callable[[], list[Request[int]]]) -> None:
+        raise OSError("cannot begin")
+
+    writer = BatchWriter(broken, "test")
+    with pytest.raises(OSError, match="cannot begin"):
+        writer.submit(1)
     writer.close()
 
 

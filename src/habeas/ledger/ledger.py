@@ -145,7 +145,7 @@ class Ledger:
         records: list[Record] = self._writer.submit(_Batch(_prepare(drafts), expected_size))
         return records
 
-    def _commit(self, requests: list[Request[_Batch]]) -> None:
+    def _commit(self, take: Callable[[], list[Request[_Batch]]]) -> None:
         """Commit every queued caller's batch in one transaction (the writer thread's job).
 
         Requests are judged in queue order, each against the log as the ones before it
@@ -154,6 +154,7 @@ class Ledger:
         fails, the writer tells every caller of the batch: none of it is acknowledged."""
         with self.store.writer() as writer:
             size, last = writer.head()
+            requests = take()  # after the head: whoever queued while it was read joins
             recorded_at = format_time(self._clock())
             if last is not None and last > recorded_at:
                 recorded_at = last  # the wall clock stepped back: time in the log never does

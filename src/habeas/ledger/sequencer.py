@@ -50,15 +50,20 @@ class Request(Generic[T]):
         self._done.acquire()  # released by the writer: the caller's one wake-up
 
 
-class BatchWriter(Generic[T]):
-    """Runs ``commit(requests)`` on its own thread for everything queued, batch by batch.
+Take = Callable[[], "list[Request[T]]"]
 
-    ``commit`` sees the requests in queue order; it may fail single requests (setting their
-    ``error``) and must leave the others' results as if the failed ones were never queued.
-    If it raises, every request of the batch gets that error: nothing of it committed.
+
+class BatchWriter(Generic[T]):
+    """Runs ``commit(take)`` on its own thread while requests are queued, batch by batch.
+
+    ``commit`` opens its transaction, calls ``take()`` once for the requests queued by then
+    (so callers that arrive while the transaction starts still make it), and handles them
+    in queue order; it may fail single requests (setting their ``error``) and must leave
+    the others' results as if the failed ones were never queued. If it raises, every
+    request of the batch gets that error: nothing of it committed.
     """
 
-    def __init__(self, commit: Callable[[list[Request[T]]], None], name: str) -> None:
+    def __init__(self, commit: Callable[[Take[T]], None], name: str) -> None:
         self._commit = commit
         self._name = name
         self._cond = threading.Condition(threading.Lock())
@@ -113,12 +118,11 @@ class BatchWriter(Generic[T]):
                     if not self._cond.wait(IDLE) and not self._queue:
                         self._thread = None  # the next submit starts another
                         return
-                batch, self._queue = self._queue, []
-            if not batch:
-                return
+                if not self._queue:
+                    return  # closed, and all answered
             start = time.monotonic()
-            self._run(batch)
-            served, took = len(batch), time.monotonic() - start
+            served = self._run()
+            took = time.monotonic() - start
 
     def _gather(self, want: int, patience: float) -> None:
         """Wait (condition held) until ``want`` requests queued or ``patience`` ran out."""
@@ -132,15 +136,30 @@ class BatchWriter(Generic[T]):
         finally:
             self._want = 1
 
-    def _run(self, batch: list[Request[T]]) -> None:
+    def _take(self) -> list[Request[T]]:
+        with self._cond:
+            batch, self._queue = self._queue, []
+        return batch
+
+    def _run(self) -> int:
+        """One transaction; every request it took is answered. Returns how many."""
+        taken: list[list[Request[T]]] = []
+
+        def take() -> list[Request[T]]:
+            if not taken:
+                taken.append(self._take())
+            return taken[0]
+
         try:
-            self._commit(batch)
+            self._commit(take)
         except BaseException as error:  # the whole transaction failed: tell every caller
-            for request in batch:
+            for request in take():  # (taking them now if it failed before it took any)
                 if request.error is None:  # a request refused on its own stays refused
                     request.error = error
+        batch = take()
         for request in batch:
             request._done.release()
+        return len(batch)
 
 
 _WRITERS: weakref.WeakSet[BatchWriter[Any]] = weakref.WeakSet()
