@@ -83,9 +83,11 @@ class _Writer(SharedWriter):
             self._conn.execute(_INSERT_NODES, [list(column) for column in zip(*nodes, strict=True)])
 
 
-_INSERT_ROWS = ("INSERT INTO records SELECT * FROM unnest(%s::bigint[], %s::text[], "
-                "%s::text[], %s::text[], %s::bytea[], %s::bytea[])")
-_INSERT_NODES = "INSERT INTO nodes SELECT * FROM unnest(%s::int[], %s::bigint[], %s::bytea[])"
+# Binary parameters (``%b``): sent as text, the arrays' hex-encoded hashes and bodies made
+# a 10,000-row insert 3.4x slower (642 vs 188 ms here; COPY took 298 ms).
+_INSERT_ROWS = ("INSERT INTO records SELECT * FROM unnest(%b::bigint[], %b::text[], "
+                "%b::text[], %b::text[], %b::bytea[], %b::bytea[])")
+_INSERT_NODES = "INSERT INTO nodes SELECT * FROM unnest(%b::int[], %b::bigint[], %b::bytea[])"
 
 
 def _hashes(conn: psycopg.Connection[Any], keys: Sequence[Key]) -> dict[Key, bytes]:
