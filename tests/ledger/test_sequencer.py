@@ -55,6 +55,21 @@ def submit_all(writer: BatchWriter[int], works: list[int]) -> dict[int, object]:
     return answers if all(t.join(10) is None for t in threads) else {}
 
 
+def test_a_lone_caller_commits_on_its_own_thread() -> None:
+    threads: list[str] = []
+
+    def commit(take: Callable[[], list[Request[int]]]) -> None:
+        threads.append(threading.current_thread().name)
+        for request in take():
+            request.result = request.work
+
+    writer = BatchWriter(commit, "lone")
+    assert [writer.submit(i) for i in range(3)] == [0, 1, 2]
+    assert threads == [threading.current_thread().name] * 3
+    assert writer._thread is None  # no hand-off: the writer thread never started
+    writer.close()
+
+
 def test_callers_queued_during_a_commit_share_the_next_one() -> None:
     commit = Recorder()
     writer = BatchWriter(commit, "test")

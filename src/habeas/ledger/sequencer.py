@@ -70,20 +70,39 @@ class BatchWriter(Generic[T]):
         self._queue: list[Request[T]] = []
         self._want = 1  # wake the writer when the queue is this long
         self._thread: threading.Thread | None = None
+        self._writing = False  # the writer thread is committing or gathering
+        self._inline = False  # a caller is committing on its own thread
         self._closed = False
         _WRITERS.add(self)
 
     def submit(self, work: T) -> Any:
-        """Queue ``work``; return its result once its transaction committed, or raise."""
+        """Queue ``work``; return its result once its transaction committed, or raise.
+
+        When nobody is committing and nothing is queued, the caller commits on its own
+        thread instead of handing over to the writer and back (two wake-ups, each of which
+        waits for a free core on a busy machine); whoever queues meanwhile joins it."""
         request: Request[T] = Request(work)
         with self._cond:
             if self._closed:
                 raise OperationalError(f"{self._name}: the ledger is closed")
-            if self._thread is None:
-                self._start()
             self._queue.append(request)
-            if len(self._queue) == self._want:
-                self._cond.notify()
+            inline = not (self._writing or self._inline) and len(self._queue) == 1
+            if inline:
+                self._inline = True
+            else:
+                if self._thread is None:
+                    self._start()
+                if len(self._queue) == self._want:
+                    self._cond.notify()
+        if inline:
+            try:
+                self._run()
+            finally:
+                with self._cond:
+                    self._inline = False
+                    if self._queue and self._thread is None and not self._closed:
+                        self._start()
+                    self._cond.notify_all()  # the writer, or close(), may wait for us
         request._done.acquire()
         if request.error is not None:
             raise request.error
@@ -94,7 +113,9 @@ class BatchWriter(Generic[T]):
         with self._cond:
             self._closed = True
             thread = self._thread
-            self._cond.notify()
+            self._cond.notify_all()
+            while self._inline:
+                self._cond.wait()
         if thread is not None and thread is not threading.current_thread():
             thread.join()
 
@@ -102,6 +123,7 @@ class BatchWriter(Generic[T]):
         """In a forked child: the parent's thread and pending requests are not ours."""
         self._cond = threading.Condition(threading.Lock())
         self._queue, self._want, self._thread = [], 1, None
+        self._writing = self._inline = False
 
     def _start(self) -> None:
         """Start the writer (called with the condition held)."""
@@ -112,14 +134,20 @@ class BatchWriter(Generic[T]):
         served, took = 0, 0.0
         while True:
             with self._cond:
-                if served and not self._closed:
+                if served and not self._closed:  # still "writing": callers queue for us
                     self._gather(len(self._queue) + served, min(GATHER, took))
-                while not self._queue and not self._closed:
-                    if not self._cond.wait(IDLE) and not self._queue:
+                while (not self._queue or self._inline) and not self._closed:
+                    self._writing = False
+                    if (not self._cond.wait(IDLE) and not self._queue
+                            and not self._inline):
                         self._thread = None  # the next submit starts another
                         return
+                while self._inline:  # closing: let the caller's commit finish first
+                    self._cond.wait()
                 if not self._queue:
+                    self._thread, self._writing = None, False
                     return  # closed, and all answered
+                self._writing = True
             start = time.monotonic()
             served = self._run()
             took = time.monotonic() - start
