@@ -219,6 +219,22 @@ class LedgerContract:
         assert ledger.verify().size == 4
         assert ledger.append([draft(5)])[0].seq == 4  # the writer's tree is the stored one
 
+    def test_a_ledger_that_another_appended_behind_reads_the_end_again(
+            self, ledger: Ledger, url: str, key: str) -> None:
+        """Each ledger first assumes the log ends where its own last commit left it; after
+        another writer appended, that assumption must neither collide nor misjudge."""
+        ledger.append([draft(0)])
+        with Ledger.open(url, key) as other:
+            other.append([draft(1)])
+            assert ledger.append([draft(2)])[0].seq == 2  # its first seq was taken: again
+            other.append([draft(3)])
+            got = ledger.append([draft(4)], expected_size=4)  # it last saw 3: not a refusal
+            assert got[0].seq == 4
+            with pytest.raises(IntegrityError, match="expected the log to hold 3 records"):
+                other.append([draft(5)], expected_size=3)
+        assert [r.payload["i"] for r in ledger.scan()] == [0, 1, 2, 3, 4]
+        assert ledger.verify().size == 5
+
     def test_concurrent_callers_get_their_own_refusals(self, ledger: Ledger) -> None:
         ledger.append([draft(-1, idempotency_key="taken")])
         outcomes: dict[int, str] = {}
