@@ -55,6 +55,19 @@ def submit_all(writer: BatchWriter[int], works: list[int]) -> dict[int, object]:
     return answers if all(t.join(10) is None for t in threads) else {}
 
 
+def behind_a_held_commit(writer: BatchWriter[int], commit: Recorder,
+                         works: list[int]) -> dict[int, object]:
+    """Submit 1 and hold its commit at the gate while ``works`` queue, in order."""
+    commit.gate.clear()
+    first = threading.Thread(target=writer.submit, args=(1,))
+    first.start()
+    assert commit.entered.wait(10)
+    threading.Timer(0.1, commit.gate.set).start()
+    answers = submit_all(writer, works)
+    first.join(10)
+    return answers
+
+
 def test_a_lone_caller_commits_on_its_own_thread() -> None:
     threads: list[str] = []
 
@@ -73,13 +86,7 @@ def test_a_lone_caller_commits_on_its_own_thread() -> None:
 def test_callers_queued_during_a_commit_share_the_next_one() -> None:
     commit = Recorder()
     writer = BatchWriter(commit, "test")
-    commit.gate.clear()
-    first = threading.Thread(target=writer.submit, args=(1,))
-    first.start()
-    assert commit.entered.wait(10)
-    threading.Timer(0.1, commit.gate.set).start()
-    answers = submit_all(writer, [2, -3, 4])
-    first.join(10)
+    answers = behind_a_held_commit(writer, commit, [2, -3, 4])
     assert commit.batches == [[1], [2, -3, 4]]
     assert answers[2] == 4 and answers[4] == 8
     assert str(answers[-3]) == "refused -3"
@@ -89,13 +96,7 @@ def test_callers_queued_during_a_commit_share_the_next_one() -> None:
 def test_callers_queued_before_the_take_join_the_open_transaction() -> None:
     commit = Recorder(take_first=False)  # as the ledger: the head is read, then it takes
     writer = BatchWriter(commit, "test")
-    commit.gate.clear()
-    first = threading.Thread(target=writer.submit, args=(1,))
-    first.start()
-    assert commit.entered.wait(10)
-    threading.Timer(0.1, commit.gate.set).start()
-    answers = submit_all(writer, [2, 4])
-    first.join(10)
+    answers = behind_a_held_commit(writer, commit, [2, 4])
     assert commit.batches == [[1, 2, 4]]
     assert answers == {2: 4, 4: 8}
     writer.close()
@@ -114,13 +115,7 @@ def test_a_transaction_that_fails_before_taking_still_answers_the_queue() -> Non
 def test_a_failed_transaction_fails_every_caller_of_its_batch_only() -> None:
     commit = Recorder()
     writer = BatchWriter(commit, "test")
-    commit.gate.clear()
-    first = threading.Thread(target=writer.submit, args=(1,))
-    first.start()
-    assert commit.entered.wait(10)
-    threading.Timer(0.1, commit.gate.set).start()
-    answers = submit_all(writer, [2, -3, 666])
-    first.join(10)
+    answers = behind_a_held_commit(writer, commit, [2, -3, 666])
     assert commit.batches == [[1], [2, -3, 666]]
     assert isinstance(answers[2], OSError) and isinstance(answers[666], OSError)
     assert str(answers[-3]) == "refused -3"  # refused on its own before the failure

@@ -162,11 +162,12 @@ class PostgresStore(SharedStatements):
 
     @contextmanager
     def writer(self) -> Iterator[_Writer]:
-        """The append transaction in two round trips, in pipeline mode: BEGIN, the lock and
-        the first read go together, then the inserts and COMMIT. The lock is taken before
-        the head is read, and each statement at READ COMMITTED sees what committed before
-        it started, so the head read after the lock is the current one. (psycopg's own
-        ``transaction()`` would add three round trips of synchronisation.)"""
+        """The append transaction in pipeline mode: BEGIN, the lock, the inserts and
+        COMMIT travel together, one round trip, unless the ledger reads something on the
+        way (the size, idempotency keys: one more each). The lock comes before any read,
+        and each statement at READ COMMITTED sees what committed before it started, so a
+        size read after the lock is current. (psycopg's own ``transaction()`` would add
+        three round trips of synchronisation.)"""
         conn = self._conn
         with self._lock:
             try:
