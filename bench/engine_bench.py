@@ -20,6 +20,7 @@ Data comes from ``habeas.law.synth`` (seeded: the same seed gives the same year)
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -47,6 +48,12 @@ QUICK = {"guard_people": 20_000, "guard_orders": 1_000, "guard_decisions": 2_000
 
 def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def gc_counts() -> list[int]:
+    """Collections per generation so far: the guard's p99 is not the collector's (a gen-0
+    collection fell inside about 10 of 20,000 decisions when this was checked)."""
+    return [stats["collections"] for stats in gc.get_stats()]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -121,13 +128,21 @@ def bench_guard(p: dict[str, Any]) -> dict[str, Any]:
         to = rng.choice([case.people[pid].nationality[0], rng.choice(FOREIGN)])
         actions.append(Action("remove", (pid,), to=to, at=at))
     engine.check(actions[0])
-    timings, cpu, denied = [], [], 0
+    timings, cpu, switched, denied = [], [], [], 0
+    thread = resource.RUSAGE_THREAD
     for action in actions:
+        before = resource.getrusage(thread)
         start, start_cpu = time.perf_counter_ns(), time.process_time_ns()
         decision = engine.check(action)
         cpu.append((time.process_time_ns() - start_cpu) / 1_000)
         timings.append((time.perf_counter_ns() - start) / 1_000)
+        after = resource.getrusage(thread)
+        # The kernel switched this thread away mid-decision (another process wanted the
+        # core): its time, CPU time included (caches refilled, interrupts), is the
+        # machine's as much as the guard's. Counted, reported apart, never dropped unseen.
+        switched.append(after.ru_nivcsw + after.ru_nvcsw - before.ru_nivcsw - before.ru_nvcsw > 0)
         denied += not decision.allowed
+    quiet = [t for t, away in zip(timings, switched, strict=True) if not away]
     policies = cedarpy.PolicySet.from_str(cedar_policies(case.orders)) \
         if hasattr(cedarpy, "PolicySet") else cedar_policies(case.orders)
     cedar_timings, agree = [], 0
@@ -150,6 +165,8 @@ def bench_guard(p: dict[str, Any]) -> dict[str, Any]:
         "index_s": indexed, "decisions": len(timings), "denied": denied,
         "p50_us": statistics.median(timings), "p99_us": percentile(timings, 0.99),
         "cpu_p50_us": statistics.median(cpu), "cpu_p99_us": percentile(cpu, 0.99),
+        "switched": sum(switched), "quiet_p50_us": statistics.median(quiet),
+        "quiet_p99_us": percentile(quiet, 0.99), "gc_counts": gc_counts(),
         "cedar_decisions": len(cedar_timings),
         "cedar_p50_us": statistics.median(cedar_timings),
         "cedar_p99_us": percentile(cedar_timings, 0.99),
@@ -246,11 +263,14 @@ def report(results: dict[str, Any], quick: bool, command: str) -> str:
         f"| guard decision, {g['orders']:,} orders in force, {g['people']:,} people | "
         f"p50 {g['p50_us']:.1f} µs, p99 {g['p99_us']:.1f} µs wall (CPU time p50 "
         f"{g['cpu_p50_us']:.1f} µs, p99 {g['cpu_p99_us']:.1f} µs; {g['decisions']:,} decisions, "
-        f"{g['denied']:,} denied) | cedarpy p50 {g['cedar_p50_us']:.0f} µs, p99 "
+        f"{g['denied']:,} denied; {g['switched']:,} of them switched away from by the "
+        f"kernel mid-decision; the others p50 {g['quiet_p50_us']:.1f} µs, p99 "
+        f"{g['quiet_p99_us']:.1f} µs) | cedarpy p50 {g['cedar_p50_us']:.0f} µs, p99 "
         f"{g['cedar_p99_us']:.0f} µs ({g['cedar_decisions']:,} decisions; "
         f"{g['agreement']:.1%} same answer) | p50 {g['cedar_p50_us'] / g['p50_us']:.0f}× "
-        f"faster | p50 ≤ 20 µs, p99 ≤ 100 µs: "
-        f"{'met' if g['p50_us'] <= 20 and g['p99_us'] <= 100 else 'missed'} |",
+        f"faster | p50 ≤ 20 µs: {'met' if g['p50_us'] <= 20 else 'missed'}; p99 ≤ 100 µs: "
+        f"{'met' if g['p99_us'] <= 100 else 'missed'} over all decisions, "
+        f"{'met' if g['quiet_p99_us'] <= 100 else 'missed'} over those not switched away |",
         f"| impact of a class-wide order over {i['people']:,} people "
         f"({i['in_scope_last']:,} in scope) | median {i['median_s'] * 1000:.0f} ms wall "
         f"({i['cpu_median_s'] * 1000:.0f} ms CPU), max {i['max_s'] * 1000:.0f} ms "

@@ -31,6 +31,8 @@ from habeas.errors import (
 )
 from habeas.ledger import Ledger, RecordDraft, Verifier
 from habeas.ledger.canonical import canonical_bytes
+from habeas.ledger.ledger import _Batch, _prepare
+from habeas.ledger.sequencer import Request
 
 Statement = tuple[str, Sequence[Any]]
 
@@ -191,6 +193,72 @@ class LedgerContract:
             thread.join()
         assert sorted(seqs) == list(range(240))
         assert ledger.verify().size == 240
+
+    def test_a_batch_judges_each_request_in_queue_order(self, ledger: Ledger) -> None:
+        """The writer commits many callers' requests in one transaction: each is judged
+        against the log as the requests queued before it leave it, and one refused changes
+        nothing for the others."""
+        ledger.append([draft(0, idempotency_key="a")])
+        requests = [Request(_Batch(_prepare(drafts), expected)) for drafts, expected in (
+            ([draft(1)], 1),                                  # ok: seq 1
+            ([draft(2)], 1),                                  # refused: the log holds 2 now
+            ([draft(3, idempotency_key="b")], 2),             # ok: seq 2
+            ([draft(9, idempotency_key="a")], None),          # refused: "a" had other content
+            ([draft(3, idempotency_key="b"), draft(4)], 3),   # "b" replayed, seq 3 is new
+            ([draft(0, idempotency_key="a")], 99),            # a pure replay ignores the size
+            ([draft(5, corrects=7)], None),                   # refused: 7 is not earlier
+        )]
+        ledger._commit(lambda: requests)
+        errors = [type(r.error).__name__ if r.error else None for r in requests]
+        assert errors == [None, "IntegrityError", None, "IntegrityError", None, None,
+                          "ValidationError"]
+        assert [[rec.seq for rec in r.result] for r in requests if r.error is None] == [
+            [1], [2], [2, 3], [0]]
+        assert "expected the log to hold 1 records, it holds 2" in str(requests[1].error)
+        assert [r.payload["i"] for r in ledger.scan()] == [0, 1, 3, 4]
+        assert ledger.verify().size == 4
+        assert ledger.append([draft(5)])[0].seq == 4  # the writer's tree is the stored one
+
+    def test_a_ledger_that_another_appended_behind_reads_the_end_again(
+            self, ledger: Ledger, url: str, key: str) -> None:
+        """Each ledger first assumes the log ends where its own last commit left it; after
+        another writer appended, that assumption must neither collide nor misjudge."""
+        ledger.append([draft(0)])
+        with Ledger.open(url, key) as other:
+            other.append([draft(1)])
+            assert ledger.append([draft(2)])[0].seq == 2  # its first seq was taken: again
+            other.append([draft(3)])
+            got = ledger.append([draft(4)], expected_size=4)  # it last saw 3: not a refusal
+            assert got[0].seq == 4
+            with pytest.raises(IntegrityError, match="expected the log to hold 3 records"):
+                other.append([draft(5)], expected_size=3)
+        assert [r.payload["i"] for r in ledger.scan()] == [0, 1, 2, 3, 4]
+        assert ledger.verify().size == 5
+
+    def test_concurrent_callers_get_their_own_refusals(self, ledger: Ledger) -> None:
+        ledger.append([draft(-1, idempotency_key="taken")])
+        outcomes: dict[int, str] = {}
+
+        def work(worker: int) -> None:
+            for i in range(10):
+                clash = worker % 4 == 0 and i == 5
+                try:
+                    got = ledger.append([draft(worker * 100 + i, idempotency_key=(
+                        "taken" if clash else f"w{worker}-{i}"))])
+                    outcomes[worker * 100 + i] = f"seq {got[0].seq}"
+                except IntegrityError:
+                    outcomes[worker * 100 + i] = "refused"
+
+        threads = [threading.Thread(target=work, args=(w,)) for w in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        refused = sorted(k for k, v in outcomes.items() if v == "refused")
+        assert refused == [w * 100 + 5 for w in range(0, 16, 4)]
+        stored = {r.payload["i"]: f"seq {r.seq}" for r in ledger.scan() if r.seq > 0}
+        assert stored == {k: v for k, v in outcomes.items() if v != "refused"}
+        assert ledger.verify().size == 1 + 16 * 10 - 4
 
     def test_processes_appending_at_once(self, ledger: Ledger, url: str, key: str) -> None:
         ledger.append([draft(-1)])

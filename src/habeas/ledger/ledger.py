@@ -35,7 +35,7 @@ from habeas.ledger.records import (
     validate,
 )
 from habeas.ledger.rotation import key_chain, refuse_reserved
-from habeas.ledger.sequencer import GroupCommit, Request
+from habeas.ledger.sequencer import BatchWriter, Request
 from habeas.ledger.signer import SignerAlarm, SignerGuard, body_of, state_path
 from habeas.ledger.store import Node, Row, Store, Writer, open_store, parse_store_url
 from habeas.ledger.verify import ProgressFn, VerifyReport, verify_log
@@ -74,8 +74,10 @@ class Ledger:
         self._key_path = key_path
         self._signer = signer
         self._clock = clock
-        self._group: GroupCommit[_Batch] = GroupCommit(self._commit)
-        self._tree: tuple[int, list[tuple[int, bytes]]] = (-1, [])
+        self._writer: BatchWriter[_Batch] = BatchWriter(self._commit,
+                                                        f"ledger writer ({self.origin})")
+        # the log's end after our last commit: size, tree frontier, last recorded_at
+        self._tree: tuple[int, list[tuple[int, bytes]], str | None] = (-1, [], None)
         self._notes: dict[int, str] = {}  # issued checkpoints by size: immutable, so cached
         self._nodes: dict[merkle.Key, bytes] = {}
         self._cosigned: dict[int, str] = {}
@@ -117,6 +119,7 @@ class Ledger:
             raise
 
     def close(self) -> None:
+        self._writer.close()
         self.store.close()
 
     def __enter__(self) -> Ledger:
@@ -146,36 +149,74 @@ class Ledger:
     def _append_reserved(self, drafts: Sequence[RecordDraft], expected_size: int | None = None
                          ) -> list[Record]:
         """``append`` without the check for kinds only the ledger may write (key rotation)."""
-        records: list[Record] = self._group.submit(_Batch(_prepare(drafts), expected_size))
+        records: list[Record] = self._writer.submit(_Batch(_prepare(drafts), expected_size))
         return records
 
-    def _commit(self, requests: list[Request[_Batch]]) -> None:
-        with self.store.writer() as writer:
-            size, last = writer.head()
-            recorded_at = format_time(self._clock())
-            if last is not None and last > recorded_at:
-                recorded_at = last  # the wall clock stepped back: time in the log never does
-            moment = parse_time(recorded_at)
-            wanted = [p.draft.idempotency_key for r in requests for p in r.work.drafts
-                      if p.draft.idempotency_key is not None]
-            known = writer.by_idempotency_keys(wanted) if wanted else {}
-            nodes: list[Node] = []
-            tree = self._frontier(writer, size, nodes)
-            rows: list[Row] = []
-            pending: dict[str, tuple[Record, bytes]] = {}
-            for request in requests:
-                mark = (tree.size, list(tree.stack), len(nodes), len(rows), dict(pending))
-                try:
-                    request.result = self._place(request.work, tree, rows, recorded_at, moment,
-                                                 known, pending)
-                except HabeasError as error:
-                    request.error = error
-                    tree.size, tree.stack = mark[0], mark[1]
-                    del nodes[mark[2]:], rows[mark[3]:]
-                    pending = mark[4]
-            if rows:
-                writer.insert(rows, nodes)
-        self._tree = (tree.size, list(tree.stack))  # committed: valid until another writer
+    def _commit(self, take: Callable[[], list[Request[_Batch]]]) -> None:
+        """Commit every queued caller's batch in one transaction (the writer's job).
+
+        Requests are judged in queue order, each against the log as the ones before it
+        leave it (``expected_size``, idempotency keys, ``corrects``/``retracts``): one
+        refused gets its own error and adds nothing, the others commit. If the transaction
+        fails, the writer tells every caller of the batch: none of it is acknowledged.
+
+        The log's end is first taken to be where our last commit left it, without reading
+        it (on PostgreSQL that read is a round trip of its own). If another process
+        appended since, the first seq we insert is already taken and the insert fails; a
+        refusal might also have been judged against the stale size. Either way the
+        transaction is rolled back and run again against the end read from the log."""
+        try:
+            self._write(take, guess=True)
+        except _StaleHead:
+            for request in take():
+                request.result, request.error = None, None
+            self._tree = (-1, [], None)
+            self._write(take, guess=False)
+
+    def _write(self, take: Callable[[], list[Request[_Batch]]], guess: bool) -> None:
+        guessed = False
+        try:
+            with self.store.writer() as writer:
+                requests = take()
+                guessed = guess and self._tree[0] >= 0 and not any(
+                    p.draft.idempotency_key is not None for r in requests
+                    for p in r.work.drafts)
+                if guessed:
+                    size, last = self._tree[0], self._tree[2]
+                else:
+                    size, last = writer.head()
+                    requests = take()
+                recorded_at = format_time(self._clock())
+                if last is not None and last > recorded_at:
+                    recorded_at = last  # the clock stepped back: time in the log never does
+                moment = parse_time(recorded_at)
+                wanted = [p.draft.idempotency_key for r in requests for p in r.work.drafts
+                          if p.draft.idempotency_key is not None]
+                known = writer.by_idempotency_keys(wanted) if wanted else {}
+                nodes: list[Node] = []
+                tree = self._frontier(writer, size, nodes)
+                rows: list[Row] = []
+                pending: dict[str, tuple[Record, bytes]] = {}
+                for request in requests:
+                    mark = (tree.size, list(tree.stack), len(nodes), len(rows), dict(pending))
+                    try:
+                        request.result = self._place(request.work, tree, rows, recorded_at,
+                                                     moment, known, pending)
+                    except HabeasError as error:
+                        request.error = error
+                        tree.size, tree.stack = mark[0], mark[1]
+                        del nodes[mark[2]:], rows[mark[3]:]
+                        pending = mark[4]
+                        if guessed:
+                            raise _StaleHead from None  # judge refusals by the real size
+                if rows:
+                    writer.insert(rows, nodes)
+        except IntegrityError:
+            if guessed:
+                raise _StaleHead from None
+            raise
+        # committed: valid until another process appends
+        self._tree = (tree.size, list(tree.stack), recorded_at if rows else last)
 
     def _frontier(self, writer: Writer, size: int, nodes: list[Node]) -> merkle.CompactRange:
         """The tree's frontier at ``size``: remembered from our last commit when nobody has
@@ -464,6 +505,10 @@ class Ledger:
 def _note_root(note: str) -> bytes:
     """The root a checkpoint note commits to (notes are immutable: parsed once each)."""
     return Checkpoint.parse(note.partition("\n\n")[0] + "\n").root
+
+
+class _StaleHead(Exception):
+    """The log's end was not where our last commit left it: run again, reading it."""
 
 
 def _prepare(drafts: Sequence[RecordDraft]) -> list[Prepared]:

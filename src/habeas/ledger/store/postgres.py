@@ -74,15 +74,20 @@ class _Writer(SharedWriter):
         return {str(row.idempotency_key): row for row in map(_row, found)}
 
     def insert(self, rows: Sequence[Row], nodes: Sequence[Node]) -> None:
-        with self._conn.cursor() as cursor:
-            if rows:
-                with cursor.copy("COPY records FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            if nodes:
-                with cursor.copy("COPY nodes FROM STDIN") as copy:
-                    for node in nodes:
-                        copy.write_row(node)
+        """One statement per table, its columns sent as arrays: queued in the pipeline with
+        the COMMIT that follows, so the writes cost no round trip of their own (COPY, which
+        cannot be pipelined, cost two per table)."""
+        if rows:
+            self._conn.execute(_INSERT_ROWS, [list(column) for column in zip(*rows, strict=True)])
+        if nodes:
+            self._conn.execute(_INSERT_NODES, [list(column) for column in zip(*nodes, strict=True)])
+
+
+# Binary parameters (``%b``): sent as text, the arrays' hex-encoded hashes and bodies made
+# a 10,000-row insert 3.4x slower (642 vs 188 ms here; COPY took 298 ms).
+_INSERT_ROWS = ("INSERT INTO records SELECT * FROM unnest(%b::bigint[], %b::text[], "
+                "%b::text[], %b::text[], %b::bytea[], %b::bytea[])")
+_INSERT_NODES = "INSERT INTO nodes SELECT * FROM unnest(%b::int[], %b::bigint[], %b::bytea[])"
 
 
 def _hashes(conn: psycopg.Connection[Any], keys: Sequence[Key]) -> dict[Key, bytes]:
@@ -157,9 +162,32 @@ class PostgresStore(SharedStatements):
 
     @contextmanager
     def writer(self) -> Iterator[_Writer]:
-        with self._transaction("appending") as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SEQUENCER_LOCK,))
-            yield _Writer(conn)
+        """The append transaction in pipeline mode: BEGIN, the lock, the inserts and
+        COMMIT travel together, one round trip, unless the ledger reads something on the
+        way (the size, idempotency keys: one more each). The lock comes before any read,
+        and each statement at READ COMMITTED sees what committed before it started, so a
+        size read after the lock is current. (psycopg's own ``transaction()`` would add
+        three round trips of synchronisation.)"""
+        conn = self._conn
+        with self._lock:
+            try:
+                try:
+                    with conn.pipeline():
+                        conn.execute("BEGIN")
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SEQUENCER_LOCK,))
+                        yield _Writer(conn)
+                        done = conn.execute("COMMIT")
+                    if done.statusmessage != "COMMIT":  # a failed transaction "commits" as
+                        raise OperationalError(      # ROLLBACK: never acknowledge that
+                            f"database {_redact(self.url)}: appending: the transaction "
+                            f"ended in {done.statusmessage}")
+                except BaseException:
+                    if not conn.closed and (conn.info.transaction_status
+                                            != psycopg.pq.TransactionStatus.IDLE):
+                        conn.execute("ROLLBACK")
+                    raise
+            except psycopg.Error as error:
+                raise translate(error, f"database {_redact(self.url)}: appending") from None
 
     def size(self) -> int:
         with self._read() as conn:
